@@ -1,0 +1,31 @@
+"""newsml: turn piles of news articles into labelled, summarised, evaluated data.
+
+``import newsml`` is light: torch and transformers load only when a component that needs them is
+built.
+
+Examples
+--------
+>>> import newsml
+>>> sorted(newsml.list_summarizers())[:2]  # doctest: +SKIP
+['centroid', 'lead']
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from newsml.classify import get_classifier, list_classifiers, load_classifier  # noqa: E402
+from newsml.errors import ConfigError, InputError, NewsmlError  # noqa: E402
+from newsml.summarize import get_summarizer, list_summarizers  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "ConfigError",
+    "InputError",
+    "NewsmlError",
+    "get_classifier",
+    "get_summarizer",
+    "list_classifiers",
+    "list_summarizers",
+    "load_classifier",
+]

@@ -1,0 +1,3 @@
+from newsml.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,317 @@
+"""The classifier contract shared by every newsml classifier.
+
+A classifier follows scikit-learn's rules: every setting is an explicit ``__init__`` keyword stored
+unchanged (so ``get_params``/``set_params``/``clone`` work and a config can build it), ``fit``
+returns ``self``, learned state ends with ``_`` and prediction never changes state.
+
+Labels are strings. With ``multi_label=False`` ``fit`` takes one label per text and ``predict``
+returns one label per text; with ``multi_label=True`` both use a list of labels per text (an empty
+list is allowed: "no topic").
+
+Subclasses implement :meth:`_fit` (on a label-indicator matrix) and :meth:`_predict_proba`, and
+may override :meth:`sentence_scores` for evidence, and :meth:`_get_state`/:meth:`_set_state` for
+saving. Everything else (label handling, per-label thresholds learned on validation data, top-k,
+explain, save/load with JSON + safetensors) lives here.
+
+Examples
+--------
+>>> import newsml
+>>> clf = newsml.get_classifier("tfidf")  # doctest: +SKIP
+>>> clf.fit(["Troops clashed at the border.", "Shares rose on Monday."], ["war", "markets"])  # doctest: +SKIP
+>>> clf.predict(["Stocks fell."])  # doctest: +SKIP
+['markets']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from newsml.errors import InputError, ModelLoadError, NotFittedError
+
+CONFIG_FILE = "newsml_classifier.json"
+WEIGHTS_FILE = "weights.safetensors"
+
+
+@dataclass
+class Evidence:
+    """A sentence that supports a label, with its score (higher = stronger)."""
+
+    sentence: str
+    score: float
+    index: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sentence": self.sentence, "score": float(self.score), "index": self.index}
+
+
+def split_sentences_for_evidence(text: str) -> list[str]:
+    """Sentences of ``text`` for evidence (the preprocessing splitter, lead removed)."""
+    from newsml.data.sentences import split_sentences
+
+    return split_sentences(text)
+
+
+class BaseClassifier(ClassifierMixin, BaseEstimator):
+    """Base class: label handling, thresholds, explain, save/load.
+
+    Subclass ``__init__`` methods must take explicit keywords and include ``multi_label``.
+    Learned attributes set here: ``classes_``, ``multi_label_`` and ``thresholds_``.
+    """
+
+    #: registry name, set by subclasses (used by save/load)
+    name: str = ""
+
+    # ------------------------------------------------------------------ labels
+    def _encode_labels(self, labels: Sequence[Any]) -> np.ndarray:
+        multi = bool(getattr(self, "multi_label", False))
+        if len(labels) == 0:
+            raise InputError("fit() needs at least one labelled text")
+        if multi:
+            rows = []
+            for i, lab in enumerate(labels):
+                if isinstance(lab, str):
+                    raise InputError(
+                        f"labels[{i}] is the string {lab!r}; with multi_label=True each text needs a list of labels"
+                    )
+                rows.append([str(x) for x in lab])
+            classes = sorted({x for r in rows for x in r})
+            index = {c: j for j, c in enumerate(classes)}
+            Y = np.zeros((len(rows), len(classes)), dtype=np.float32)
+            for i, r in enumerate(rows):
+                for x in r:
+                    Y[i, index[x]] = 1.0
+        else:
+            flat = []
+            for i, lab in enumerate(labels):
+                if isinstance(lab, (list, tuple)):
+                    if len(lab) != 1:
+                        raise InputError(
+                            f"labels[{i}] has {len(lab)} labels; use multi_label=True for multi-label data"
+                        )
+                    lab = lab[0]
+                flat.append(str(lab))
+            classes = sorted(set(flat))
+            index = {c: j for j, c in enumerate(classes)}
+            Y = np.zeros((len(flat), len(classes)), dtype=np.float32)
+            Y[np.arange(len(flat)), [index[x] for x in flat]] = 1.0
+        self.classes_ = np.array(classes, dtype=object)
+        self.multi_label_ = multi
+        return Y
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classes_"):
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit() or load() first")
+
+    # --------------------------------------------------------------- sklearn api
+    def fit(self, texts: Sequence[str], labels: Sequence[Any], *,
+            validation: tuple[Sequence[str], Sequence[Any]] | None = None):
+        """Fit on ``texts`` and string ``labels``; learn per-label thresholds on ``validation``.
+
+        Without validation data, multi-label thresholds are learned on the training predictions
+        of a held-out fold when the subclass supports it, else fixed at ``threshold``.
+        """
+        texts = _as_texts(texts)
+        Y = self._encode_labels(labels)
+        if len(texts) != len(Y):
+            raise InputError(f"fit(): {len(texts)} texts but {len(Y)} labels")
+        self._fit(texts, Y)
+        self.thresholds_ = np.full(len(self.classes_), float(getattr(self, "threshold", 0.5) or 0.5))
+        if validation is not None and self.multi_label_:
+            vt, vl = validation
+            P = self.predict_proba(_as_texts(vt))
+            Yv = self._indicator(vl)
+            self.thresholds_ = tune_thresholds(Yv, P)
+        return self
+
+    def _indicator(self, labels: Sequence[Any]) -> np.ndarray:
+        index = {c: j for j, c in enumerate(self.classes_)}
+        Y = np.zeros((len(labels), len(self.classes_)), dtype=np.float32)
+        for i, lab in enumerate(labels):
+            for x in ([lab] if isinstance(lab, str) else lab):
+                if x in index:
+                    Y[i, index[x]] = 1.0
+        return Y
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape ``(n_texts, n_classes)``, columns in ``classes_`` order."""
+        self._check_fitted()
+        texts = _as_texts(texts)
+        if not texts:
+            return np.zeros((0, len(self.classes_)), dtype=np.float32)
+        return np.asarray(self._predict_proba(texts), dtype=np.float32)
+
+    def predict(self, texts: Sequence[str]) -> list:
+        """One label per text, or (multi-label) a list of labels per text."""
+        P = self.predict_proba(texts)
+        return self.decide(P)
+
+    def decide(self, P: np.ndarray) -> list:
+        """Turn a probability matrix into labels (argmax, or thresholds / top_k for multi-label)."""
+        self._check_fitted()
+        if not self.multi_label_:
+            return [str(self.classes_[j]) for j in P.argmax(axis=1)] if len(P) else []
+        top_k = getattr(self, "top_k", None)
+        out = []
+        for row in P:
+            if top_k:
+                order = np.argsort(-row)[:top_k]
+                chosen = [j for j in order if row[j] >= self.thresholds_[j]]
+            else:
+                chosen = [j for j in np.argsort(-row) if row[j] >= self.thresholds_[j]]
+            out.append([str(self.classes_[j]) for j in chosen])
+        return out
+
+    def score(self, X, y, sample_weight=None):  # noqa: D401 - sklearn signature
+        """Accuracy (single-label) or example-based F1 (multi-label)."""
+        pred = self.predict(X)
+        if not getattr(self, "multi_label_", False):
+            return float(np.mean([p == t for p, t in zip(pred, y)]))
+        f1s = []
+        for p, t in zip(pred, y):
+            p, t = set(p), set(t)
+            f1s.append(1.0 if not p and not t else 2 * len(p & t) / (len(p) + len(t)))
+        return float(np.mean(f1s))
+
+    # ------------------------------------------------------------------ evidence
+    def sentence_scores(self, sentences: list[str]) -> np.ndarray:
+        """Per-sentence label scores ``(n_sentences, n_classes)``; default: classify each sentence."""
+        return self.predict_proba(sentences)
+
+    def explain(self, text: str, top_k: int = 3, labels: Sequence[str] | None = None) -> dict[str, list[Evidence]]:
+        """Evidence sentences for each predicted label (or for ``labels``), best first."""
+        self._check_fitted()
+        if labels is None:
+            pred = self.predict([text])[0]
+            labels = pred if isinstance(pred, list) else [pred]
+        sentences = split_sentences_for_evidence(text) or [text]
+        S = self.sentence_scores(sentences)
+        index = {c: j for j, c in enumerate(self.classes_)}
+        out: dict[str, list[Evidence]] = {}
+        for lab in labels:
+            j = index[lab]
+            order = np.argsort(-S[:, j], kind="stable")[:top_k]
+            out[lab] = [Evidence(sentences[i], float(S[i, j]), int(i)) for i in order]
+        return out
+
+    # ----------------------------------------------------------------- save/load
+    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state beyond classes/thresholds: (JSON-able dict, named float/int arrays)."""
+        return {}, {}
+
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
+        """Restore what :meth:`_get_state` returned (``path`` is the save directory)."""
+
+    def save(self, path: str | Path) -> Path:
+        """Save to directory ``path``: JSON config + safetensors arrays (no pickle)."""
+        from safetensors.numpy import save_file
+
+        import newsml
+
+        self._check_fitted()
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        state, arrays = self._get_state(path) if _takes_path(self._get_state) else self._get_state()
+        config = {
+            "newsml_version": newsml.__version__,
+            "name": self.name,
+            "class": f"{type(self).__module__}:{type(self).__qualname__}",
+            "params": _jsonable(self.get_params(deep=False)),
+            "classes": [str(c) for c in self.classes_],
+            "multi_label": bool(self.multi_label_),
+            "thresholds": [float(t) for t in self.thresholds_],
+            "state": state,
+        }
+        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False))
+        if arrays:
+            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(path / WEIGHTS_FILE))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> BaseClassifier:
+        """Load a classifier saved with :meth:`save` (any subclass: the file names the class)."""
+        return load_classifier(path)
+
+
+def load_classifier(path: str | Path) -> BaseClassifier:
+    """Load a saved classifier directory, building the class it names."""
+    import importlib
+
+    path = Path(path)
+    cfg_file = path / CONFIG_FILE
+    if not cfg_file.exists():
+        raise ModelLoadError(f"{path}: not a saved newsml classifier (no {CONFIG_FILE})")
+    try:
+        config = json.loads(cfg_file.read_text())
+        module_name, _, qual = config["class"].partition(":")
+        klass = getattr(importlib.import_module(module_name), qual)
+    except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
+        raise ModelLoadError(f"{cfg_file}: cannot read saved classifier: {exc}") from exc
+    obj = klass(**config["params"])
+    obj.classes_ = np.array(config["classes"], dtype=object)
+    obj.multi_label_ = bool(config["multi_label"])
+    obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
+    arrays: dict[str, np.ndarray] = {}
+    if (path / WEIGHTS_FILE).exists():
+        from safetensors.numpy import load_file
+
+        arrays = load_file(str(path / WEIGHTS_FILE))
+    obj._set_state(config.get("state", {}), arrays, path)
+    return obj
+
+
+def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None,
+                    default: float = 0.5) -> np.ndarray:
+    """Per-label thresholds that maximise F1 of ``P >= t`` against indicator matrix ``Y``.
+
+    Labels with no positive example keep ``default``.
+
+    >>> import numpy as np
+    >>> tune_thresholds(np.array([[1], [0], [1]]), np.array([[0.4], [0.2], [0.9]])).round(2).tolist()
+    [0.25]
+    """
+    if grid is None:
+        grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
+    out = np.full(Y.shape[1], default, dtype=np.float64)
+    for j in range(Y.shape[1]):
+        y = Y[:, j] > 0
+        if not y.any():
+            continue
+        best, best_t = -1.0, default
+        for t in grid:
+            p = P[:, j] >= t
+            tp = float((p & y).sum())
+            f1 = 2 * tp / (p.sum() + y.sum()) if (p.sum() + y.sum()) else 0.0
+            if f1 > best + 1e-9:
+                best, best_t = f1, float(t)
+        out[j] = best_t
+    return out
+
+
+def _as_texts(texts: Any) -> list[str]:
+    if isinstance(texts, str):
+        raise InputError("expected a list of texts, got one string; wrap it in a list")
+    return ["" if t is None else str(t) for t in texts]
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in params.items():
+        try:
+            json.dumps(v)
+            out[k] = v
+        except TypeError:
+            out[k] = str(v)
+    return out
+
+
+def _takes_path(method) -> bool:
+    import inspect
+
+    return len(inspect.signature(method).parameters) >= 1

@@ -1,0 +1,1 @@
+"""Preprocessing: raw documents -> cleaned, parsed, split ``datasets.DatasetDict`` with a manifest."""

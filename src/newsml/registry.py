@@ -1,0 +1,127 @@
+"""Name -> component registries, built-ins registered lazily, plug-ins through entry points.
+
+Built-in components are registered as ``"module:Class"`` strings so that looking a name up does not
+import torch or transformers; the class is imported only when the component is built. Third-party
+packages add components with an entry point in the ``newsml.classifiers`` or ``newsml.summarizers``
+group::
+
+    [project.entry-points."newsml.classifiers"]
+    my_model = "my_package.module:MyClassifier"
+
+Examples
+--------
+>>> from newsml.registry import Registry
+>>> reg = Registry("demo", entry_point_group=None)
+>>> reg.register("counter", "collections:Counter")
+>>> reg.names()
+['counter']
+>>> reg.build("counter").__class__.__name__
+'Counter'
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from newsml.errors import ConfigError, RegistryError
+
+
+class Registry:
+    """A registry of named component factories.
+
+    Parameters
+    ----------
+    kind:
+        What the registry holds (``"classifier"``), used in error messages.
+    entry_point_group:
+        The ``importlib.metadata`` entry-point group scanned for plug-ins, or None.
+    """
+
+    def __init__(self, kind: str, entry_point_group: str | None) -> None:
+        self.kind = kind
+        self.entry_point_group = entry_point_group
+        self._items: dict[str, str | type | Callable[..., Any]] = {}
+        self._aliases: dict[str, str] = {}
+        self._plugins_loaded = False
+
+    def register(self, name: str, target: str | type | Callable[..., Any] | None = None, *,
+                 aliases: tuple[str, ...] = ()):
+        """Register ``target`` under ``name``; usable as a decorator when ``target`` is None."""
+
+        def _do(obj):
+            self._items[name] = obj
+            for alias in aliases:
+                self._aliases[alias] = name
+            return obj
+
+        if target is None:
+            return _do
+        _do(target)
+        return None
+
+    def _load_plugins(self) -> None:
+        if self._plugins_loaded or self.entry_point_group is None:
+            return
+        self._plugins_loaded = True
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=self.entry_point_group):
+            if ep.name not in self._items:
+                self._items[ep.name] = ep.value
+
+    def names(self) -> list[str]:
+        """Sorted names of every registered component (built-ins and plug-ins)."""
+        self._load_plugins()
+        return sorted(self._items)
+
+    def canonical(self, name: str) -> str:
+        self._load_plugins()
+        key = name.strip().lower().replace("_", "-") if name not in self._items else name
+        key = self._aliases.get(key, key)
+        if key not in self._items:
+            # accept both "zero-shot" and "zero_shot"
+            alt = {n.replace("_", "-"): n for n in self._items}
+            key = alt.get(key, key)
+        if key not in self._items:
+            raise RegistryError(
+                f"unknown {self.kind} {name!r}; allowed: {', '.join(self.names())}"
+            )
+        return key
+
+    def get_class(self, name: str):
+        """Return the class (or factory) registered under ``name``, importing it if needed."""
+        key = self.canonical(name)
+        target = self._items[key]
+        if isinstance(target, str):
+            module_name, _, attr = target.partition(":")
+            module = importlib.import_module(module_name)
+            target = getattr(module, attr)
+            self._items[key] = target
+        return target
+
+    def build(self, name: str, **params: Any):
+        """Build the component ``name`` with keyword ``params``; unknown params name the key."""
+        cls = self.get_class(name)
+        check_params(cls, params, where=f"{self.kind} {name!r}")
+        return cls(**params)
+
+
+def check_params(cls: Any, params: dict[str, Any], where: str) -> None:
+    """Raise :class:`ConfigError` naming any key that ``cls.__init__`` does not accept."""
+    try:
+        sig = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return
+    if any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values()):
+        return
+    allowed = [n for n, p in sig.parameters.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for key in params:
+        if key not in allowed:
+            raise ConfigError(f"{where}: unknown parameter {key!r}; allowed: {', '.join(allowed)}")
+
+
+classifiers = Registry("classifier", "newsml.classifiers")
+summarizers = Registry("summarizer", "newsml.summarizers")
