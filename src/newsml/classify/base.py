@@ -121,14 +121,23 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         Y = self._encode_labels(labels)
         if len(texts) != len(Y):
             raise InputError(f"fit(): {len(texts)} texts but {len(Y)} labels")
-        self._fit(texts, Y)
-        self.thresholds_ = np.full(len(self.classes_), float(getattr(self, "threshold", 0.5) or 0.5))
-        if validation is not None and self.multi_label_:
+        val = None
+        if validation is not None:
             vt, vl = validation
-            P = self.predict_proba(_as_texts(vt))
-            Yv = self._indicator(vl)
-            self.thresholds_ = tune_thresholds(Yv, P)
+            val = (_as_texts(vt), self._indicator(vl))
+        if _accepts(self._fit, "validation"):
+            self._fit(texts, Y, validation=val)  # e.g. early stopping
+        else:
+            self._fit(texts, Y)
+        self.thresholds_ = self._initial_thresholds()
+        if val is not None and self.multi_label_:
+            P = self.predict_proba(val[0])
+            self.thresholds_ = tune_thresholds(val[1], P)
         return self
+
+    def _initial_thresholds(self) -> np.ndarray:
+        """Thresholds right after ``_fit`` (subclasses may return ones tuned on internal CV)."""
+        return np.full(len(self.classes_), float(getattr(self, "threshold", 0.5) or 0.5))
 
     def _indicator(self, labels: Sequence[Any]) -> np.ndarray:
         index = {c: j for j, c in enumerate(self.classes_)}
@@ -253,7 +262,7 @@ def load_classifier(path: str | Path) -> BaseClassifier:
         klass = getattr(importlib.import_module(module_name), qual)
     except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
         raise ModelLoadError(f"{cfg_file}: cannot read saved classifier: {exc}") from exc
-    obj = klass(**config["params"])
+    obj = klass(**_restore_tuples(klass, config["params"]))
     obj.classes_ = np.array(config["classes"], dtype=object)
     obj.multi_label_ = bool(config["multi_label"])
     obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
@@ -309,6 +318,24 @@ def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
         except TypeError:
             out[k] = str(v)
     return out
+
+
+def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:
+    """JSON turns tuples into lists: give back tuples where the ``__init__`` default is a tuple."""
+    import inspect
+
+    sig = inspect.signature(klass).parameters
+    out = dict(params)
+    for k, v in params.items():
+        if isinstance(v, list) and k in sig and isinstance(sig[k].default, tuple):
+            out[k] = tuple(v)
+    return out
+
+
+def _accepts(method, name: str) -> bool:
+    import inspect
+
+    return name in inspect.signature(method).parameters
 
 
 def _takes_path(method) -> bool:

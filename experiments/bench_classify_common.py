@@ -1,0 +1,217 @@
+"""Shared helpers for the classification benchmarks (bench_classify_*.py).
+
+Each benchmark compares newsml classifiers with a plain scikit-learn / sentence-transformers
+baseline in the same run and writes ``experiments/results/classify_<name>.json`` and ``.md``:
+quality with 95% bootstrap CIs, fit and predict docs/s (time.perf_counter) and peak Python-heap
+memory (tracemalloc, measured in a separate pass so it does not slow the timed runs).
+Sentence vectors are cached under ``.cache/`` so reruns do not re-encode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+DATA = Path(os.environ.get("NEWSML_DATA_DIR", REPO / ".." / "shared" / "data")).resolve()
+RESULTS = REPO / "experiments" / "results"
+CACHE_DIR = REPO / ".cache" / "classify"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def need_data(*parts: str) -> Path:
+    path = DATA.joinpath(*parts)
+    if not path.exists():
+        print(f"skipping: {path} is absent (benchmarks need ../shared/data)")
+        sys.exit(0)
+    return path
+
+
+class Timer:
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+
+
+def peak_memory_mb(fn) -> float:
+    """Peak traced Python/numpy heap (MB) while running ``fn()``."""
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def warm_cache(name: str, texts: list[str], pooling: str = "mean+first") -> None:
+    """Encode ``texts``' sentences into newsml's sentence cache, persisted in ``.cache/``."""
+    from newsml.classify.embedding import CACHE, embed_documents
+
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path = CACHE_DIR / f"{name}.npz"
+    before = CACHE.load_npz(path)
+    t0 = time.perf_counter()
+    embed_documents(texts, None, pooling)
+    if len(CACHE) > before:
+        CACHE.save_npz(path)
+    print(f"[cache] {name}: {before} cached, now {len(CACHE)} sentence vectors "
+          f"({time.perf_counter() - t0:.1f}s)", flush=True)
+
+
+def ci_dict(ci) -> dict:
+    return {"value": round(ci.value, 4), "low": round(ci.low, 4), "high": round(ci.high, 4)}
+
+
+def accuracy_ci(y_true, y_pred):
+    from newsml.evaluate import bootstrap_ci
+
+    return bootstrap_ci(np.array([a == b for a, b in zip(y_true, y_pred)], dtype=float))
+
+
+def macro_f1_ci(y_true, y_pred, labels=None):
+    from sklearn.metrics import f1_score
+
+    from newsml.evaluate import bootstrap_ci
+
+    yt, yp = np.array(y_true, dtype=object), np.array(y_pred, dtype=object)
+    labels = labels if labels is not None else sorted(set(y_true))
+
+    def metric(idx):
+        return f1_score(yt[idx], yp[idx], labels=labels, average="macro", zero_division=0)
+
+    return bootstrap_ci(metric, len(yt), n_boot=500)
+
+
+def multilabel_f1_ci(Y_true: np.ndarray, Y_pred: np.ndarray, average: str):
+    from sklearn.metrics import f1_score
+
+    from newsml.evaluate import bootstrap_ci
+
+    def metric(idx):
+        return f1_score(Y_true[idx], Y_pred[idx], average=average, zero_division=0)
+
+    return bootstrap_ci(metric, len(Y_true), n_boot=300)
+
+
+def env_info() -> dict:
+    import sklearn
+
+    return {"python": platform.python_version(), "sklearn": sklearn.__version__,
+            "cpus": os.cpu_count(), "machine": platform.machine(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def write_results(name: str, payload: dict, table_rows: list[dict], columns: list[str], notes: list[str]) -> None:
+    """Write ``classify_<name>.json`` and a Markdown table ``classify_<name>.md``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {**payload, "env": env_info()}
+    (RESULTS / f"classify_{name}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    lines = [f"### Classification benchmark: {name}", ""]
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("|" + "---|" * len(columns))
+    for row in table_rows:
+        lines.append("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    lines.append("")
+    lines += [f"- {n}" for n in notes]
+    lines.append(f"- Environment: {json.dumps(payload['env'])}")
+    (RESULTS / f"classify_{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def fmt_ci(d: dict) -> str:
+    return f"{d['value']:.3f} [{d['low']:.3f}, {d['high']:.3f}]"
+
+
+def cv_eval(name: str, make, texts: list[str], labels: list[str], n_splits: int = 5, seed: int = 0,
+            memory: bool = True) -> dict:
+    """Stratified k-fold: out-of-fold accuracy / macro-F1 with CIs, fit & predict docs/s, peak memory.
+
+    ``make()`` returns an object with ``fit(texts, labels)`` and ``predict(texts)``.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    texts_a = np.array(texts, dtype=object)
+    labels_a = np.array(labels, dtype=object)
+    pred = np.empty(len(texts), dtype=object)
+    fit_s = pred_s = 0.0
+    n_fit = n_pred = 0
+    folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(texts_a, labels_a))
+    for tr, te in folds:
+        model = make()
+        with Timer() as t:
+            model.fit(list(texts_a[tr]), list(labels_a[tr]))
+        fit_s += t.seconds
+        n_fit += len(tr)
+        with Timer() as t:
+            out = model.predict(list(texts_a[te]))
+        pred_s += t.seconds
+        n_pred += len(te)
+        pred[te] = list(out)
+    res = {
+        "system": name,
+        "accuracy": ci_dict(accuracy_ci(labels, list(pred))),
+        "macro_f1": ci_dict(macro_f1_ci(labels, list(pred))),
+        "fit_docs_per_s": round(n_fit / fit_s, 1),
+        "predict_docs_per_s": round(n_pred / pred_s, 1),
+    }
+    if memory:
+        tr, te = folds[0]
+
+        def once():
+            m = make()
+            m.fit(list(texts_a[tr]), list(labels_a[tr]))
+            m.predict(list(texts_a[te]))
+
+        res["peak_mem_mb"] = round(peak_memory_mb(once), 1)
+    print(f"[{name}] acc {fmt_ci(res['accuracy'])} macroF1 {fmt_ci(res['macro_f1'])} "
+          f"fit {res['fit_docs_per_s']}/s predict {res['predict_docs_per_s']}/s "
+          f"mem {res.get('peak_mem_mb')} MB", flush=True)
+    res["_pred"] = list(pred)
+    return res
+
+
+def paired_vs(res_a: dict, res_b: dict, labels: list[str]) -> dict:
+    """Paired bootstrap of accuracy A - B on the same documents."""
+    from newsml.evaluate import paired_bootstrap
+
+    a = np.array([p == t for p, t in zip(res_a["_pred"], labels)], dtype=float)
+    b = np.array([p == t for p, t in zip(res_b["_pred"], labels)], dtype=float)
+    r = paired_bootstrap(a, b)
+    return {"a": res_a["system"], "b": res_b["system"], "diff": ci_dict(r.diff), "p_value": r.p_value}
+
+
+class SklearnPipeline:
+    """Adapter: a scikit-learn pipeline with the fit(texts, labels)/predict(texts) protocol."""
+
+    def __init__(self, pipe):
+        self.pipe = pipe
+
+    def fit(self, texts, labels):
+        self.pipe.fit(texts, labels)
+        return self
+
+    def predict(self, texts):
+        return list(self.pipe.predict(texts))
+
+
+def strip_private(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]

@@ -1,0 +1,273 @@
+"""Benchmark newsml summarisers against lead and sumy's LexRank/TextRank, in one run.
+
+Datasets (from ../shared/data, skipped when absent), held-out documents only (the shipped supervised
+model is trained on the other ~70 %, see newsml.summarize.train):
+
+* bbc: BBC News Summary, extractive references (spaces between sentences repaired); every system
+  returns 40 % of the article's sentences (references average 43 %).
+* xsum: XSum test (first 1,000), one-sentence abstractive references; every system returns 1 sentence.
+* bbc3: the same BBC documents with 3-sentence summaries (the highlights-style default length).
+
+Scoring: Google ``rouge-score`` 0.1.2, ``RougeScorer(['rouge1','rouge2','rougeL','rougeLsum'],
+use_stemmer=True)``, F1 per document. Its default tokenizer lower-cases, replaces every
+non-alphanumeric character with a space and splits on whitespace; Porter stemming is on. For
+ROUGE-Lsum, system and reference are split into sentences with newsml.data.split_sentences and
+joined with newlines. 95 % CIs: percentile bootstrap over documents (newsml.evaluate.bootstrap_ci,
+1,000 resamples); "vs lead" is a paired bootstrap of the ROUGE-1 difference.
+
+Speed: docs/s with time.perf_counter over the same documents, end to end from raw text (sentence
+splitting included) and from pre-split sentences (as after ``newsml prepare``). Peak memory: Python
+heap peak via tracemalloc over 40 documents in a separate pass (tracemalloc does not see torch's
+tensor allocations). The machine is shared (2 cores), so speeds are noisy lower bounds.
+
+Usage::
+
+    HF_HUB_OFFLINE=1 .venv/bin/python experiments/bench_summarize.py [--n 300] [--train] [--quick]
+
+``--train`` first retrains the shipped supervised model (newsml/summarize/models/news).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "experiments" / "results"
+METRICS = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+
+
+# --------------------------------------------------------------------------- sumy peers
+class OfflineTokenizer:
+    """sumy tokenizer without NLTK data: newsml sentences + a regex word tokenizer."""
+
+    language = "english"
+    _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+    def to_sentences(self, paragraph):
+        from newsml.summarize.base import _default_splitter
+
+        return tuple(_default_splitter()(paragraph))
+
+    def to_words(self, sentence):
+        return tuple(self._WORD.findall(sentence))
+
+
+class SumyPeer:
+    """sumy's LexRank / TextRank with English stop words and the Snowball stemmer."""
+
+    def __init__(self, kind: str):
+        from sumy.nlp.stemmers import Stemmer
+        from sumy.summarizers.lex_rank import LexRankSummarizer
+        from sumy.summarizers.text_rank import TextRankSummarizer
+        from sumy.utils import get_stop_words
+
+        cls = LexRankSummarizer if kind == "lexrank" else TextRankSummarizer
+        self.impl = cls(Stemmer("english"))
+        self.impl.stop_words = get_stop_words("english")
+        self.tokenizer = OfflineTokenizer()
+
+    def summarize(self, docs, max_sentences=None, ratio=None):
+        from sumy.parsers.plaintext import PlaintextParser
+
+        out = []
+        for d in docs:
+            parser = PlaintextParser.from_string(d["body"], self.tokenizer)
+            n = len(parser.document.sentences)
+            k = max_sentences if max_sentences is not None else max(1, round(ratio * n))
+            out.append(" ".join(str(s) for s in self.impl(parser.document, k)))
+        return out
+
+
+# --------------------------------------------------------------------------- scoring
+def rouge_scores(preds, refs):
+    from rouge_score import rouge_scorer
+
+    from newsml.summarize.base import _default_splitter
+
+    split = _default_splitter()
+    scorer = rouge_scorer.RougeScorer(METRICS, use_stemmer=True)
+    out = {m: [] for m in METRICS}
+    for p, r in zip(preds, refs):
+        p_l = "\n".join(split(p)) if p.strip() else ""
+        r_l = "\n".join(split(r))
+        s = scorer.score(r, p)
+        s_l = scorer.score(r_l, p_l)
+        for m in METRICS:
+            out[m].append((s_l if m == "rougeLsum" else s)[m].fmeasure)
+    return {m: np.array(v) for m, v in out.items()}
+
+
+def ci_dict(values):
+    from newsml.evaluate import bootstrap_ci
+
+    ci = bootstrap_ci(values, n_boot=1000, seed=0)
+    return {"value": round(100 * ci.value, 2), "low": round(100 * ci.low, 2), "high": round(100 * ci.high, 2)}
+
+
+# --------------------------------------------------------------------------- runner
+def build(name):
+    import newsml
+
+    if name.startswith("sumy-"):
+        return SumyPeer(name.split("-", 1)[1])
+    if name == "supervised-mlp":
+        return newsml.get_summarizer("supervised", model="mlp")
+    if name in ("centroid+pos", "mmr+pos"):
+        return newsml.get_summarizer(name.split("+")[0], position_weight=0.5)
+    return newsml.get_summarizer(name)
+
+
+def run_system(name, system, docs, limits):
+    if isinstance(system, SumyPeer):
+        return system.summarize(docs, **limits)
+    return [s.text for s in system.summarize([{"text": d["text"], "title": d["title"]} for d in docs], **limits)]
+
+
+def timed(name, system, docs, limits, presplit):
+    if isinstance(system, SumyPeer):
+        if presplit:
+            return None
+        t = time.perf_counter()
+        system.summarize(docs, **limits)
+        return len(docs) / (time.perf_counter() - t)
+    if presplit:
+        inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs]
+    else:
+        inputs = [{"text": d["text"], "title": d["title"]} for d in docs]
+    t = time.perf_counter()
+    system.summarize(inputs, **limits)
+    return len(docs) / (time.perf_counter() - t)
+
+
+def peak_memory(system, docs, limits):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    run_system("", system, docs, limits)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return round(peak / 2**20, 2)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=300, help="held-out documents per dataset")
+    ap.add_argument("--train", action="store_true", help="retrain the shipped supervised model first")
+    ap.add_argument("--quick", action="store_true", help="no embedding methods (fast check)")
+    ap.add_argument("--systems", default=None, help="comma-separated systems (default: all)")
+    ap.add_argument("--out", default=str(RESULTS))
+    args = ap.parse_args(argv)
+
+    from newsml.evaluate import paired_bootstrap
+    from newsml.summarize.base import split_document, strip_lead
+    from newsml.summarize.train import load_pairs, shared_data_dir, train_default
+
+    data_dir = shared_data_dir()
+    if not (data_dir / "bbc_news_summary").exists():
+        print(f"shared data not found at {data_dir}; nothing to benchmark", file=sys.stderr)
+        return 0
+    train_info = None
+    if args.train:
+        t = time.perf_counter()
+        model = train_default()
+        train_info = {"train_docs": model.n_train_docs_, "seconds": round(time.perf_counter() - t, 1)}
+        print("trained shipped model:", train_info, flush=True)
+
+    systems = ["lead", "textrank", "lexrank", "supervised", "supervised-mlp", "centroid", "mmr",
+               "centroid+pos", "mmr+pos", "sumy-lexrank", "sumy-textrank"]
+    if args.quick:
+        systems = [s for s in systems if not s.startswith(("centroid", "mmr"))]
+    if args.systems:
+        systems = args.systems.split(",")
+    settings = {"bbc": ("bbc", {"ratio": 0.4}), "bbc3": ("bbc", {"max_sentences": 3}),
+                "xsum": ("xsum", {"max_sentences": 1})}
+    data = {}
+    for ds in ("bbc", "xsum"):
+        pairs = load_pairs(ds, data_dir, "test", limit=args.n)
+        for p in pairs:
+            p["body"] = strip_lead(p["text"])
+            p["sentences"] = split_document(p["text"])[0]
+        data[ds] = pairs
+    built = {}
+    results = {"settings": {}, "machine": f"{platform.processor() or platform.machine()}, "
+               f"{os.cpu_count()} cpus (shared)", "python": platform.python_version(), "train": train_info}
+    for setting, (ds, limits) in settings.items():
+        docs = data[ds]
+        refs = [d["summary"] for d in docs]
+        block = {"dataset": ds, "n_docs": len(docs), "limits": limits, "systems": {}}
+        per_doc = {}
+        for name in systems:
+            try:
+                system = built.get(name) or build(name)
+                if name == "supervised-mlp" and not hasattr(system, "weights_"):
+                    train_docs = load_pairs("bbc", data_dir, "train") + load_pairs("xsum", data_dir, "train")
+                    system = system.set_params(pretrained=None).fit(
+                        [{"text": p["text"], "title": p["title"]} for p in train_docs],
+                        [p["summary"] for p in train_docs])
+                built[name] = system
+            except Exception as exc:  # noqa: BLE001 - report and go on
+                print(f"{name}: cannot build: {exc}", file=sys.stderr)
+                continue
+            preds = run_system(name, system, docs, limits)
+            scores = rouge_scores(preds, refs)
+            per_doc[name] = scores
+            row = {m: ci_dict(v) for m, v in scores.items()}
+            row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)
+            if setting != "bbc3":
+                row["docs_per_s_raw"] = round(timed(name, system, docs, limits, False), 1)
+                sp = timed(name, system, docs, limits, True)
+                row["docs_per_s_presplit"] = None if sp is None else round(sp, 1)
+                row["peak_mem_mib"] = peak_memory(system, docs[:40], limits)
+            if name != "lead" and "lead" in per_doc:
+                pr = paired_bootstrap(scores["rouge1"], per_doc["lead"]["rouge1"], n_boot=1000, seed=0)
+                row["r1_vs_lead"] = {"diff": round(100 * pr.diff.value, 2), "low": round(100 * pr.diff.low, 2),
+                                     "high": round(100 * pr.diff.high, 2), "p": round(pr.p_value, 4)}
+            block["systems"][name] = row
+            print(setting, name, {m: row[m]["value"] for m in METRICS}, row.get("docs_per_s_raw"), flush=True)
+        results["settings"][setting] = block
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summarize.json").write_text(json.dumps(results, indent=2))
+    (out / "summarize.md").write_text(to_markdown(results))
+    print((out / "summarize.md").read_text())
+    return 0
+
+
+def to_markdown(results):
+    lines = ["# Summarisation benchmark (experiments/bench_summarize.py)", "",
+             "ROUGE F1 x100 with 95% bootstrap CIs (rouge-score, Porter stemming, default tokenizer; "
+             "Lsum on newsml sentences). Held-out documents only. "
+             f"Machine: {results['machine']}. docs/s raw = from raw text incl. sentence splitting; "
+             "presplit = from pre-split sentences; peak = Python heap (tracemalloc, 40 docs).", ""]
+    if results.get("train"):
+        lines += [f"Shipped supervised model retrained in this run: {results['train']}", ""]
+    for setting, block in results["settings"].items():
+        lines += [f"## {setting}: {block['dataset']} held-out, n={block['n_docs']}, limits {block['limits']}", "",
+                  "| system | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | words | R1 vs lead | docs/s raw | "
+                  "docs/s presplit | peak MiB |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, row in block["systems"].items():
+            cells = [f"{row[m]['value']:.2f} [{row[m]['low']:.2f}, {row[m]['high']:.2f}]" for m in METRICS]
+            vs = row.get("r1_vs_lead")
+            vs_s = f"{vs['diff']:+.2f} [{vs['low']:+.2f}, {vs['high']:+.2f}]" if vs else "—"
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {row['avg_words']} | {vs_s} | "
+                         f"{row.get('docs_per_s_raw', '—')} | {row.get('docs_per_s_presplit') or '—'} | "
+                         f"{row.get('peak_mem_mib', '—')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""``keyword``: a transparent cue-phrase tagger built from a taxonomy.
+
+Each sentence is matched against every topic's cue phrases (see :mod:`newsml.taxonomy.loader` for
+the cue syntax). A match counts fully when the sentence asserts it, partly (``hedge_weight``) when
+it is hedged, and not at all when it is negated:
+
+* **negation**: a negator shortly before the cue ("did not", "no", "never", "denied", "rejected",
+  "ruled out", ...) cancels the match: *"The ministry denied that it had expelled diplomats"*.
+* **hedging / attribution of intent**: a modal or intention word before the cue ("could", "would",
+  "may", "threatened to", "plans to", "called for", "if") turns the event into a possibility, so the
+  match counts ``hedge_weight``: *"He threatened to cut ties"* is a threat, not yet a rupture.
+  Claims attributed to a source ("X said", "according to", "allegedly") still count: news reports
+  claims, and the evidence sentence shows who made them.
+
+A document's score for a topic is ``1 - prod(1 - 0.6 * w_s)`` over its sentences' match weights
+``w_s``, so one asserted sentence gives 0.6 (above the default threshold 0.5), two give 0.84, and
+one hedged sentence alone stays below the threshold.
+
+The classifier is usable without ``fit``: its classes are the taxonomy's topics. ``fit`` accepts
+any labels; for labels that are not taxonomy topics it learns cue words from the training texts
+(highest smoothed log-odds), so it also works as a plain keyword baseline on new label sets.
+
+Examples
+--------
+>>> from newsml.classify.keyword import KeywordClassifier
+>>> clf = KeywordClassifier()
+>>> clf.predict(["Mali severed diplomatic relations with Ukraine on Sunday."])
+[['diplomatic_rupture']]
+>>> clf.predict(["The ministry denied that it had severed diplomatic relations."])
+[[]]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
+from newsml.taxonomy import compile_cue, load_taxonomy
+from newsml.taxonomy.loader import Taxonomy, parse_taxonomy
+
+#: strength of one asserted matching sentence in the document score
+SENTENCE_WEIGHT = 0.6
+
+_NEGATORS = re.compile(
+    r"\b(not|no|never|nor|neither|without|denie[sd]|deny|denying|rejected|rejects|rejecting|dismissed|"
+    r"dismisses|refused|refuses|ruled out|rules out|false|unfounded|baseless|avoided|averted|"
+    r"instead of|rather than)\b|n['’]t\b",
+    re.IGNORECASE,
+)
+_HEDGES = re.compile(
+    r"\b(could|would|might|may|if|unless|should|threaten\w*|warn\w*|vow\w*|plan\w*|intend\w*|consider\w*|"
+    r"call\w* for|urg\w*|demand\w*|propos\w*|possible|possibly|risk\w*|prepared to|ready to|seek\w* to|"
+    r"aim\w* to|hope\w*|want\w* to)\b",
+    re.IGNORECASE,
+)
+_WINDOW_WORDS = 6
+_TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
+
+
+def _window_before(sentence: str, start: int, n_words: int = _WINDOW_WORDS) -> str:
+    """The last ``n_words`` words before ``start`` (stopping at a clause break)."""
+    left = sentence[:start]
+    for sep in (";", ":", " but ", " while ", " whereas ", " although "):
+        k = left.rfind(sep)
+        if k >= 0:
+            left = left[k + len(sep):]
+    words = left.split()
+    return " ".join(words[-n_words:])
+
+
+def match_weight(sentence: str, patterns: Sequence[re.Pattern], *, negation: bool = True,
+                 hedging: bool = True, hedge_weight: float = 0.3) -> tuple[float, str | None]:
+    """Best match weight of ``sentence`` for one topic and the cue text that matched.
+
+    Returns ``(1.0, cue)`` for an asserted match, ``(hedge_weight, cue)`` for a hedged one,
+    ``(0.0, None)`` when nothing matched or every match was negated.
+
+    >>> w, cue = match_weight("They did not expel the diplomats.", [compile_cue("expel* ... diplomat*")])
+    >>> w
+    0.0
+    """
+    best, best_cue = 0.0, None
+    for pat in patterns:
+        for m in pat.finditer(sentence):
+            before = _window_before(sentence, m.start())
+            if negation and _NEGATORS.search(before):
+                continue
+            w = 1.0
+            if hedging and _HEDGES.search(before) and not any(p.search(before) for p in patterns):
+                # a hedge that is itself a cue of this topic ("threatened to") does not hedge
+                w = hedge_weight
+            if w > best:
+                best, best_cue = w, m.group(0)
+            if best >= 1.0:
+                return best, best_cue
+    return best, best_cue
+
+
+class KeywordClassifier(BaseClassifier):
+    """Cue-phrase tagger with negation and hedging handling (see module docs).
+
+    Parameters
+    ----------
+    taxonomy : str
+        Built-in taxonomy name or YAML path (its topics' ``cues`` are used).
+    multi_label : bool
+        Multi-label output (a list of topics per text, possibly empty). Default True.
+    threshold : float
+        Default decision threshold on the document score (0.5 = one asserted matching sentence).
+    top_k : int or None
+        Keep at most this many labels per text.
+    negation : bool
+        Cancel matches preceded by a negator.
+    hedging : bool
+        Down-weight matches preceded by a modal or intention word.
+    hedge_weight : float
+        Weight of a hedged match (1.0 = same as asserted).
+    n_learned_cues : int
+        Cue words learned per label in ``fit`` for labels that are not taxonomy topics.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    thresholds_ : ndarray of float
+    cues_ : dict
+        Label -> cue phrases in use (taxonomy cues or learned words).
+
+    Examples
+    --------
+    >>> clf = KeywordClassifier(taxonomy="news_events")
+    >>> ev = clf.explain("Talks failed. Rebels overran the army base and soldiers retreated.")
+    >>> ev["military_defeat"][0].sentence
+    'Rebels overran the army base and soldiers retreated.'
+    """
+
+    name = "keyword"
+
+    def __init__(self, taxonomy: str = "news_events", multi_label: bool = True, threshold: float = 0.5,
+                 top_k: int | None = None, negation: bool = True, hedging: bool = True,
+                 hedge_weight: float = 0.3, n_learned_cues: int = 15):
+        self.taxonomy = taxonomy
+        self.multi_label = multi_label
+        self.threshold = threshold
+        self.top_k = top_k
+        self.negation = negation
+        self.hedging = hedging
+        self.hedge_weight = hedge_weight
+        self.n_learned_cues = n_learned_cues
+
+    # ----------------------------------------------------------------- state
+    def __sklearn_is_fitted__(self) -> bool:  # usable without fit
+        return True
+
+    def _taxonomy(self) -> Taxonomy:
+        tax = getattr(self, "taxonomy_", None)
+        return tax if tax is not None else load_taxonomy(self.taxonomy)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classes_"):
+            tax = self._taxonomy()
+            self.taxonomy_ = tax
+            self.classes_ = np.array(tax.ids, dtype=object)
+            self.multi_label_ = bool(self.multi_label)
+            self.cues_ = {t.id: list(t.cues) for t in tax}
+            self.prior_ = np.full(len(tax.ids), 1.0 / len(tax.ids))
+            self.thresholds_ = self._initial_thresholds()
+
+    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+        tax = self._taxonomy()
+        self.taxonomy_ = tax
+        self.cues_ = {}
+        for j, label in enumerate(self.classes_):
+            if label in tax and tax[label].cues:
+                self.cues_[label] = list(tax[label].cues)
+            else:
+                self.cues_[label] = learn_cue_words(texts, Y[:, j] > 0, self.n_learned_cues)
+        prior = Y.sum(axis=0) + 1.0
+        self.prior_ = prior / prior.sum()
+
+    # ---------------------------------------------------------------- scoring
+    def _patterns(self) -> list[list[re.Pattern]]:
+        return [[compile_cue(c) for c in self.cues_.get(lab, [])] for lab in self.classes_]
+
+    def sentence_weights(self, sentences: Sequence[str]) -> np.ndarray:
+        """Match weights ``(n_sentences, n_classes)`` in [0, 1] (1 = asserted cue match)."""
+        self._check_fitted()
+        pats = self._patterns()
+        W = np.zeros((len(sentences), len(pats)), dtype=np.float32)
+        for i, s in enumerate(sentences):
+            for j, p in enumerate(pats):
+                if p:
+                    W[i, j] = match_weight(s, p, negation=self.negation, hedging=self.hedging,
+                                           hedge_weight=self.hedge_weight)[0]
+        return W
+
+    def sentence_scores(self, sentences: list[str]) -> np.ndarray:
+        return SENTENCE_WEIGHT * self.sentence_weights(sentences)
+
+    def _predict_proba(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
+        for i, text in enumerate(texts):
+            sents = split_sentences_for_evidence(text) or [text]
+            W = self.sentence_weights(sents)
+            out[i] = 1.0 - np.prod(1.0 - SENTENCE_WEIGHT * W, axis=0)
+        if not self.multi_label_:
+            out = out + 1e-3 * np.asarray(self.prior_, dtype=np.float32)
+            out = out / out.sum(axis=1, keepdims=True)
+        return out
+
+    def matches(self, text: str) -> list[dict[str, Any]]:
+        """Every (sentence, label, cue, weight) match in ``text``, for inspection.
+
+        >>> KeywordClassifier().matches("Officials said Paris recalled its ambassador.")[0]["cue"]
+        'recalled its ambassador'
+        """
+        self._check_fitted()
+        sents = split_sentences_for_evidence(text) or [text]
+        out = []
+        for i, s in enumerate(sents):
+            for lab, pats in zip(self.classes_, self._patterns()):
+                w, cue = match_weight(s, pats, negation=self.negation, hedging=self.hedging,
+                                      hedge_weight=self.hedge_weight)
+                if w > 0:
+                    out.append({"index": i, "sentence": s, "label": str(lab), "cue": cue, "weight": w})
+        return out
+
+    # ------------------------------------------------------------------ save
+    def _get_state(self):
+        self._check_fitted()
+        return ({"cues": self.cues_, "taxonomy": self.taxonomy_.to_dict()},
+                {"prior": np.asarray(self.prior_, dtype=np.float64)})
+
+    def _set_state(self, state, arrays, path):
+        self.cues_ = {k: list(v) for k, v in state["cues"].items()}
+        self.taxonomy_ = parse_taxonomy(state["taxonomy"], f"{path}/newsml_classifier.json:state.taxonomy")
+        self.prior_ = arrays.get("prior", np.full(len(self.classes_), 1.0 / len(self.classes_)))
+
+
+def learn_cue_words(texts: Sequence[str], positive: np.ndarray, n: int = 15) -> list[str]:
+    """Words most typical of the positive texts (smoothed document-frequency log-odds).
+
+    >>> learn_cue_words(["troops clashed", "troops fired", "shares rose"], np.array([1, 1, 0]), 1)
+    ['troops']
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    pos, neg = Counter(), Counter()
+    n_pos = int(np.sum(positive))
+    n_neg = len(texts) - n_pos
+    for text, p in zip(texts, positive):
+        words = {w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS}
+        (pos if p else neg).update(words)
+    scored = []
+    for w, c in pos.items():
+        lo = math.log((c + 0.5) / (n_pos + 1)) - math.log((neg.get(w, 0) + 0.5) / (n_neg + 1))
+        if lo > 0:
+            scored.append((-lo, -c, w))
+    return [w for _, _, w in sorted(scored)[:n]]

@@ -1,0 +1,327 @@
+"""TF-IDF features + a linear model with calibrated probabilities.
+
+Word 1-2-grams (optionally plus character n-grams) with sublinear term frequency feed either a
+linear SVM (default) or a logistic regression. Probabilities are calibrated: the SVM's scores are
+mapped through per-label Platt sigmoids fitted on internal cross-validated scores (the same idea as
+scikit-learn's ``CalibratedClassifierCV(ensemble=False)``), kept as plain numbers so the model can
+be saved as JSON + safetensors without pickling. Multi-label data is handled one-vs-rest, with
+per-label decision thresholds learned on the internal cross-validation (or on ``validation``).
+
+Examples
+--------
+>>> from newsml.classify.tfidf import TfidfClassifier
+>>> clf = TfidfClassifier().fit(
+...     ["Troops clashed at the border.", "Shares rose on Monday.",
+...      "Artillery shelled the town.", "The stock market fell."],
+...     ["conflict", "markets", "conflict", "markets"])
+>>> clf.predict(["Troops shelled the border town."])
+['conflict']
+>>> clf.predict_proba(["Shares fell."]).shape
+(1, 2)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsml.classify.base import BaseClassifier, tune_thresholds
+from newsml.errors import ConfigError
+
+#: thresholds searched when tuning per-label decisions (finer at the low end for rare labels)
+THRESHOLD_GRID = np.round(np.concatenate([[0.01, 0.02, 0.03, 0.04], np.arange(0.05, 0.951, 0.025)]), 3)
+
+
+# ------------------------------------------------------------------ vectorizer helpers
+def build_vectorizer(ngram_range, char_ngrams, char_ngram_range, sublinear_tf, min_df, max_features,
+                     lowercase=True):
+    """A word (and optionally char) TF-IDF vectorizer; a FeatureUnion when char n-grams are on."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    word = TfidfVectorizer(ngram_range=tuple(ngram_range), sublinear_tf=sublinear_tf, min_df=min_df,
+                           max_features=max_features, lowercase=lowercase, strip_accents="unicode",
+                           token_pattern=r"(?u)\b\w[\w'-]*\b", dtype=np.float32)
+    if not char_ngrams:
+        return [word]
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngram_range), sublinear_tf=sublinear_tf,
+                           min_df=max(2, min_df), max_features=max_features, lowercase=lowercase,
+                           dtype=np.float32)
+    return [word, char]
+
+
+def fit_transform_vectorizers(vecs, texts):
+    import scipy.sparse as sp
+
+    mats = [v.fit_transform(texts) for v in vecs]
+    return mats[0] if len(mats) == 1 else sp.hstack(mats, format="csr")
+
+
+def transform_vectorizers(vecs, texts):
+    import scipy.sparse as sp
+
+    mats = [v.transform(texts) for v in vecs]
+    return mats[0] if len(mats) == 1 else sp.hstack(mats, format="csr")
+
+
+def vectorizers_state(vecs, prefix: str = "tfidf") -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """JSON vocabularies (terms in column order) + idf arrays for each vectorizer."""
+    state, arrays = {}, {}
+    for i, v in enumerate(vecs):
+        terms = [""] * len(v.vocabulary_)
+        for t, j in v.vocabulary_.items():
+            terms[j] = t
+        state[f"{prefix}_vocab_{i}"] = terms
+        arrays[f"{prefix}_idf_{i}"] = np.asarray(v.idf_, dtype=np.float32)
+    return state, arrays
+
+
+def restore_vectorizers(vecs, state, arrays, prefix: str = "tfidf"):
+    for i, v in enumerate(vecs):
+        terms = state[f"{prefix}_vocab_{i}"]
+        v.vocabulary_ = {t: j for j, t in enumerate(terms)}
+        v.fixed_vocabulary_ = False
+        v.idf_ = np.asarray(arrays[f"{prefix}_idf_{i}"], dtype=np.float64)
+    return vecs
+
+
+# ------------------------------------------------------------------ linear helpers
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling ``p = sigmoid(a * s + b)`` fitted by (lightly regularised) logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.asarray(y).astype(int)
+    if y.min() == y.max():
+        return 1.0, (5.0 if y[0] == 1 else -5.0)
+    lr = LogisticRegression(C=100.0, max_iter=1000)
+    lr.fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+class TfidfClassifier(BaseClassifier):
+    """TF-IDF + linear SVM / logistic regression with calibrated probabilities.
+
+    Parameters
+    ----------
+    multi_label : bool
+        One-vs-rest multi-label mode (``predict`` returns a list of labels per text).
+    model : {"svm", "logreg"}
+        Linear SVM (Platt-calibrated on internal CV scores) or logistic regression.
+    C : float
+        Inverse regularisation strength of the linear model.
+    class_weight : {None, "balanced"}
+        Class weights of the linear model.
+    ngram_range : tuple of int
+        Word n-gram range.
+    char_ngrams : bool
+        Also use character n-grams (``char_wb``) in ``char_ngram_range``; slower to predict.
+    char_ngram_range : tuple of int
+        Character n-gram range when ``char_ngrams`` is on.
+    sublinear_tf : bool
+        Use ``1 + log(tf)``.
+    min_df : int
+        Minimum document frequency of a term.
+    max_features : int or None
+        Vocabulary cap per vectorizer.
+    cv : int
+        Folds of the internal cross-validation used for calibration and multi-label thresholds.
+    tune_thresholds : bool
+        Learn per-label thresholds on the internal CV (multi-label only).
+    threshold : float
+        Default decision threshold (multi-label) when not tuned.
+    top_k : int or None
+        Keep at most this many labels per text (multi-label).
+    random_state : int
+        Seed for the CV split.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    coef_ : ndarray (n_classes, n_features)
+    intercept_ : ndarray (n_classes,)
+    platt_ : ndarray (n_classes, 2) or None
+        Calibration slope and offset per class (SVM only).
+    thresholds_ : ndarray (n_classes,)
+
+    Examples
+    --------
+    >>> clf = TfidfClassifier(multi_label=True, cv=2)
+    >>> texts = ["army attacks rebels", "rebels sign ceasefire", "army and rebels sign deal after attack",
+    ...          "market rally", "ceasefire holds", "army attack"]
+    >>> labels = [["attack"], ["peace"], ["attack", "peace"], [], ["peace"], ["attack"]]
+    >>> _ = clf.fit(texts, labels)
+    >>> list(clf.classes_)
+    ['attack', 'peace']
+    """
+
+    name = "tfidf"
+
+    def __init__(self, multi_label: bool = False, model: str = "svm", C: float = 1.0,
+                 class_weight: str | None = None, ngram_range: tuple[int, int] = (1, 2),
+                 char_ngrams: bool = False, char_ngram_range: tuple[int, int] = (2, 5),
+                 sublinear_tf: bool = True, min_df: int = 1, max_features: int | None = None,
+                 cv: int = 3, tune_thresholds: bool = True, threshold: float = 0.5,
+                 top_k: int | None = None, random_state: int = 0):
+        self.multi_label = multi_label
+        self.model = model
+        self.C = C
+        self.class_weight = class_weight
+        self.ngram_range = ngram_range
+        self.char_ngrams = char_ngrams
+        self.char_ngram_range = char_ngram_range
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+        self.max_features = max_features
+        self.cv = cv
+        self.tune_thresholds = tune_thresholds
+        self.threshold = threshold
+        self.top_k = top_k
+        self.random_state = random_state
+
+    # ---------------------------------------------------------------- fitting
+    def _check_params(self) -> None:
+        if self.model not in ("svm", "logreg"):
+            raise ConfigError(f"tfidf: model={self.model!r} is not allowed; use 'svm' or 'logreg'")
+        if self.class_weight not in (None, "balanced"):
+            raise ConfigError(f"tfidf: class_weight={self.class_weight!r}; use None or 'balanced'")
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise ConfigError(f"tfidf: C must be a positive number, got {self.C!r}")
+
+    def _vectorizers(self):
+        return build_vectorizer(self.ngram_range, self.char_ngrams, self.char_ngram_range,
+                                self.sublinear_tf, self.min_df, self.max_features)
+
+    def _linear(self, X, Y):
+        """Fit; return (coef, intercept) with one row per class (one-vs-rest or multinomial)."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
+
+        n_classes = Y.shape[1]
+        coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
+        intercept = np.zeros(n_classes, dtype=np.float32)
+        if not self.multi_label and self.model == "logreg" and n_classes > 2:
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+            lr.fit(X, Y.argmax(1))
+            present = lr.classes_
+            coef[present] = lr.coef_
+            intercept[present] = lr.intercept_
+            missing = np.setdiff1d(np.arange(n_classes), present)
+            intercept[missing] = -50.0
+            return coef, intercept
+        for j in range(n_classes):
+            y = Y[:, j] > 0
+            if y.all() or not y.any():
+                intercept[j] = 50.0 if y.all() else -50.0
+                continue
+            if self.model == "svm":
+                m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+            else:
+                m = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+            m.fit(X, y.astype(int))
+            coef[j] = m.coef_[0]
+            intercept[j] = m.intercept_[0]
+        return coef, intercept
+
+    def _scores_to_proba(self, Z: np.ndarray, platt: np.ndarray | None) -> np.ndarray:
+        if self.multi_label_:
+            return _sigmoid(Z * platt[:, 0] + platt[:, 1]) if platt is not None else _sigmoid(Z)
+        if platt is not None:
+            P = _sigmoid(Z * platt[:, 0] + platt[:, 1])
+            return P / np.clip(P.sum(axis=1, keepdims=True), 1e-12, None)
+        Z = Z - Z.max(axis=1, keepdims=True)
+        E = np.exp(Z)
+        return E / E.sum(axis=1, keepdims=True)
+
+    def _uses_softmax(self, n_classes: int) -> bool:
+        return not self.multi_label and self.model == "logreg" and n_classes > 2
+
+    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+        self._check_params()
+        n_classes = Y.shape[1]
+        # calibration (every model but the multinomial logreg) and multi-label thresholds need CV scores
+        need_cv = not self._uses_softmax(n_classes)
+        self.cv_proba_ = None
+        platt = None
+        cv_scores = None
+        if need_cv and self.cv and self.cv >= 2 and len(texts) >= 2 * self.cv:
+            cv_scores = self._cv_scores(texts, Y)
+        vecs = self._vectorizers()
+        X = fit_transform_vectorizers(vecs, texts)
+        coef, intercept = self._linear(X, Y)
+        if not self._uses_softmax(n_classes):
+            if cv_scores is None:
+                Z = np.asarray(X @ coef.T) + intercept
+                cv_scores = Z
+            platt = np.array([fit_platt(cv_scores[:, j], Y[:, j]) for j in range(n_classes)], dtype=np.float32)
+        self.vectorizers_ = vecs
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.platt_ = platt
+        if cv_scores is not None and self.multi_label and self.tune_thresholds:
+            self.cv_proba_ = self._scores_to_proba(cv_scores, platt)
+            self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold)
+        else:
+            self._tuned_ = None
+
+    def _initial_thresholds(self) -> np.ndarray:
+        tuned = getattr(self, "_tuned_", None)
+        if tuned is not None:
+            return np.asarray(tuned, dtype=np.float64)
+        return super()._initial_thresholds()
+
+    def _cv_scores(self, texts: list[str], Y: np.ndarray) -> np.ndarray:
+        """Out-of-fold decision scores (one column per class) from ``cv`` folds."""
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        n = len(texts)
+        out = np.zeros(Y.shape, dtype=np.float32)
+        if self.multi_label:
+            splitter = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n))
+        else:
+            y = Y.argmax(1)
+            counts = np.bincount(y)
+            if counts.min() >= self.cv:
+                splitter = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(
+                    np.zeros(n), y)
+            else:
+                splitter = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n))
+        texts_arr = np.array(texts, dtype=object)
+        for tr, te in splitter:
+            vecs = self._vectorizers()
+            Xtr = fit_transform_vectorizers(vecs, list(texts_arr[tr]))
+            coef, intercept = self._linear(Xtr, Y[tr])
+            Xte = transform_vectorizers(vecs, list(texts_arr[te]))
+            out[te] = np.asarray(Xte @ coef.T) + intercept
+        return out
+
+    # ------------------------------------------------------------- prediction
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        """Raw linear scores ``(n_texts, n_classes)``."""
+        self._check_fitted()
+        X = transform_vectorizers(self.vectorizers_, list(texts))
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def _predict_proba(self, texts: list[str]) -> np.ndarray:
+        return self._scores_to_proba(self.decision_function(texts), self.platt_)
+
+    # ------------------------------------------------------------- save/load
+    def _get_state(self):
+        state, arrays = vectorizers_state(self.vectorizers_)
+        state["n_vectorizers"] = len(self.vectorizers_)
+        arrays["coef"] = self.coef_
+        arrays["intercept"] = self.intercept_
+        if self.platt_ is not None:
+            arrays["platt"] = self.platt_
+        return state, arrays
+
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
+        vecs = self._vectorizers()[: int(state["n_vectorizers"])]
+        self.vectorizers_ = restore_vectorizers(vecs, state, arrays)
+        self.coef_ = arrays["coef"]
+        self.intercept_ = arrays["intercept"]
+        self.platt_ = arrays.get("platt")

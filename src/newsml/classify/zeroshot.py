@@ -1,0 +1,349 @@
+"""``zero-shot``: the default newsml tagger, needing no training data.
+
+Every sentence of a document is scored against every topic of a taxonomy with two kinds of
+evidence, then sentence scores are pooled into document scores:
+
+1. **Exemplar similarity.** The sentence is embedded with the sentence encoder (default: the
+   embedded all-MiniLM-L6-v2) and compared with the topic's own short news-style *exemplar*
+   sentences and its definition (written in the taxonomy YAML). Similarity to a handful of
+   concrete examples is much more reliable than similarity to one abstract definition.
+2. **Cue phrases** with negation and hedging handling (shared with the ``keyword`` tagger).
+
+A *non-political gate* compares each sentence with the taxonomy's ``background`` sentences (sport,
+markets, technology, culture, weather...): text that looks more like background news than like any
+topic is pushed towards "no topic".
+
+Per sentence and topic the features are: best exemplar similarity, mean of the three best, best
+similarity minus best background similarity, margin over the best other topic, cue weight, log cue
+count and the background gate. A logistic combination of these features (shared by all topics,
+so it transfers to new taxonomies) gives the probability; document features are the maxima over
+sentences (counts are summed, the gate is the most political sentence's). The combination weights
+and decision thresholds were calibrated on our own labelled dev set
+(``experiments/devsets/news_events_dev.jsonl``; see ``experiments/bench_tagger.py``) and ship in
+``newsml/taxonomy/data/calibration/zero-shot.json``.
+
+The classifier is usable without ``fit`` (classes = taxonomy topics). ``fit(texts, labels)`` is
+optional: labels that are not taxonomy topics get the training texts as exemplars (few-shot
+prototypes); with 20 or more texts whose labels are all taxonomy topics the combination weights are
+re-learned on them; multi-label thresholds are tuned on ``validation`` data when given.
+
+Examples
+--------
+>>> import newsml
+>>> clf = newsml.get_classifier("zero-shot")  # doctest: +SKIP
+>>> clf.predict(["Mali cut diplomatic ties with Ukraine, accusing Kyiv of backing the rebels."])  # doctest: +SKIP
+[['diplomatic_rupture', 'accusation', 'foreign_interference']]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
+from newsml.classify.keyword import match_weight
+from newsml.errors import ConfigError
+from newsml.taxonomy import compile_cue, load_taxonomy
+from newsml.taxonomy.loader import DATA_DIR, Taxonomy, parse_taxonomy
+
+FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_count", "gate"]
+CALIBRATION_FILE = DATA_DIR / "calibration" / "zero-shot.json"
+#: fallback weights, used only when the calibration file is missing
+_FALLBACK = {"coef": [6.0, 2.0, 4.0, 3.0, 2.5, 0.5, -4.0], "intercept": -6.0, "threshold": 0.5}
+_PROTO_CACHE: dict[tuple, np.ndarray] = {}
+
+
+def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
+    """The shipped (or given) calibration: ``coef``, ``intercept``, ``threshold``, ``thresholds``."""
+    p = Path(path) if path else CALIBRATION_FILE
+    if not p.exists():
+        if path:
+            raise ConfigError(f"calibration file {str(p)!r} does not exist")
+        return dict(_FALLBACK)
+    try:
+        cal = json.loads(p.read_text())
+        _ = [float(x) for x in cal["coef"]], float(cal["intercept"])
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{p}: not a valid zero-shot calibration (needs keys coef, intercept): {exc}") from exc
+    if len(cal["coef"]) != len(FEATURES):
+        raise ConfigError(f"{p}: key 'coef' needs {len(FEATURES)} numbers ({', '.join(FEATURES)})")
+    return cal
+
+
+class ZeroShotClassifier(BaseClassifier):
+    """Taxonomy tagger: exemplar similarity + cue phrases + background gate (see module docs).
+
+    Parameters
+    ----------
+    taxonomy : str
+        Built-in taxonomy name (``news_events``, ``plover``) or YAML path.
+    encoder : str or None
+        Sentence-transformers model name or path; None = embedded all-MiniLM-L6-v2.
+    multi_label : bool
+        Multi-label output (default True): a list of topics per text, possibly empty.
+    threshold : float or None
+        Decision threshold for every label; None uses the calibrated thresholds.
+    top_k : int or None
+        Keep at most this many labels per text.
+    use_cues : bool
+        Use cue-phrase matches as evidence.
+    use_background : bool
+        Use the taxonomy's background sentences as a non-political gate.
+    calibration : str or None
+        Path of a calibration JSON; None uses the one shipped with newsml.
+    batch_size : int
+        Encoder batch size.
+    max_exemplars : int
+        Training texts kept as exemplars per label in ``fit`` for labels not in the taxonomy.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    thresholds_ : ndarray of float
+    coef_ : ndarray of shape (n_features,)
+        Weights of the logistic combination (order: :data:`FEATURES`).
+    intercept_ : float
+
+    Examples
+    --------
+    >>> clf = ZeroShotClassifier(taxonomy="news_events")  # doctest: +SKIP
+    >>> clf.explain("Shares rose. Rebels overran the base and the army retreated.")  # doctest: +SKIP
+    {'military_defeat': [Evidence(sentence='Rebels overran the base and the army retreated.', ...)]}
+    """
+
+    name = "zero-shot"
+
+    def __init__(self, taxonomy: str = "news_events", encoder: str | None = None, multi_label: bool = True,
+                 threshold: float | None = None, top_k: int | None = None, use_cues: bool = True,
+                 use_background: bool = True, calibration: str | None = None, batch_size: int = 64,
+                 max_exemplars: int = 64):
+        self.taxonomy = taxonomy
+        self.encoder = encoder
+        self.multi_label = multi_label
+        self.threshold = threshold
+        self.top_k = top_k
+        self.use_cues = use_cues
+        self.use_background = use_background
+        self.calibration = calibration
+        self.batch_size = batch_size
+        self.max_exemplars = max_exemplars
+
+    # ------------------------------------------------------------------ state
+    def __sklearn_is_fitted__(self) -> bool:  # usable without fit
+        return True
+
+    def _taxonomy(self) -> Taxonomy:
+        tax = getattr(self, "taxonomy_", None)
+        return tax if tax is not None else load_taxonomy(self.taxonomy)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classes_"):
+            tax = self._taxonomy()
+            self.taxonomy_ = tax
+            self.classes_ = np.array(tax.ids, dtype=object)
+            self.multi_label_ = bool(self.multi_label)
+            self.extra_exemplars_ = {}
+            self._set_calibration()
+            self.thresholds_ = self._initial_thresholds()
+
+    def _set_calibration(self) -> None:
+        cal = load_calibration(self.calibration)
+        self.coef_ = np.asarray(cal["coef"], dtype=np.float64)
+        self.intercept_ = float(cal["intercept"])
+        self.calibrated_thresholds_ = {str(k): float(v) for k, v in (cal.get("thresholds") or {}).items()}
+        self.default_threshold_ = float(cal.get("threshold", 0.5))
+
+    def _initial_thresholds(self) -> np.ndarray:
+        if self.threshold is not None:
+            return np.full(len(self.classes_), float(self.threshold))
+        fitted_t = getattr(self, "fitted_threshold_", None)
+        if fitted_t is not None:
+            return np.full(len(self.classes_), float(fitted_t))
+        same_tax = self._taxonomy().name == "news_events"
+        return np.array([self.calibrated_thresholds_.get(str(c), self.default_threshold_) if same_tax
+                         else self.default_threshold_ for c in self.classes_], dtype=np.float64)
+
+    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+        tax = self._taxonomy()
+        self.taxonomy_ = tax
+        self._set_calibration()
+        self.fitted_threshold_ = None
+        self.extra_exemplars_ = {}
+        for j, label in enumerate(self.classes_):
+            if label not in tax or not (tax[label].exemplars or tax[label].definition):
+                ex = [t for t, y in zip(texts, Y[:, j]) if y > 0][: self.max_exemplars]
+                self.extra_exemplars_[str(label)] = ex
+        if len(texts) >= 20 and not self.extra_exemplars_:
+            F = self._doc_features(texts)
+            self.coef_, self.intercept_ = fit_combination(F, Y)
+            if self.multi_label_:
+                P = _sigmoid(F @ self.coef_ + self.intercept_)
+                self.fitted_threshold_ = best_global_threshold(Y, P)
+
+    # ------------------------------------------------------------- prototypes
+    def _proto_texts(self) -> list[list[str]]:
+        tax = self.taxonomy_
+        out = []
+        for label in self.classes_:
+            label = str(label)
+            if label in self.extra_exemplars_:
+                out.append(list(self.extra_exemplars_[label]))
+            else:
+                t = tax[label]
+                out.append([f"{t.name}: {t.definition}", *t.exemplars])
+        return out
+
+    def _encode(self, sentences: list[str]) -> np.ndarray:
+        from newsml.encoders import encode
+
+        return encode(sentences, self.encoder, batch_size=self.batch_size)
+
+    def _prototypes(self) -> tuple[list[np.ndarray], np.ndarray | None]:
+        groups = self._proto_texts()
+        background = list(self.taxonomy_.background) if self.use_background else []
+        key = (str(self.encoder), tuple(tuple(g) for g in groups), tuple(background))
+        if key not in _PROTO_CACHE:
+            flat = [s for g in groups for s in g] + background
+            E = self._encode(flat)
+            if len(_PROTO_CACHE) > 16:
+                _PROTO_CACHE.clear()
+            _PROTO_CACHE[key] = E
+        E = _PROTO_CACHE[key]
+        out, k = [], 0
+        for g in groups:
+            out.append(E[k:k + len(g)])
+            k += len(g)
+        return out, (E[k:] if background else None)
+
+    # --------------------------------------------------------------- features
+    def _cue_patterns(self):
+        tax = self.taxonomy_
+        return [[compile_cue(c) for c in tax[str(lab)].cues] if (self.use_cues and str(lab) in tax) else []
+                for lab in self.classes_]
+
+    def _sentence_features(self, sentences: list[str]) -> np.ndarray:
+        """Features ``(n_sentences, n_classes, n_features)`` for a list of sentences."""
+        protos, B = self._prototypes()
+        E = self._encode(sentences)
+        n, C = len(sentences), len(self.classes_)
+        F = np.zeros((n, C, len(FEATURES)), dtype=np.float64)
+        if n == 0:
+            return F
+        for j, P in enumerate(protos):
+            if len(P) == 0:
+                continue
+            S = E @ P.T
+            S.sort(axis=1)
+            F[:, j, 0] = S[:, -1]
+            F[:, j, 1] = S[:, -3:].mean(axis=1)
+        bg = (E @ B.T).max(axis=1) if B is not None and len(B) else np.zeros(n)
+        F[:, :, 2] = F[:, :, 0] - bg[:, None]
+        X = F[:, :, 0]
+        if C > 1:
+            top2 = np.sort(X, axis=1)[:, -2:]
+            best_other = np.where(X >= top2[:, [1]], top2[:, [0]], top2[:, [1]])
+            F[:, :, 3] = X - best_other
+        pats = self._cue_patterns()
+        for i, s in enumerate(sentences):
+            for j, p in enumerate(pats):
+                if p:
+                    F[i, j, 4] = match_weight(s, p)[0]
+        F[:, :, 5] = np.log1p(F[:, :, 4])
+        F[:, :, 6] = (bg - X.max(axis=1))[:, None] if B is not None else 0.0
+        return F
+
+    def _doc_features(self, texts: Sequence[str]) -> np.ndarray:
+        """Document features ``(n_texts, n_classes, n_features)``: sentence features pooled."""
+        self._check_fitted()
+        sents_per_doc = [split_sentences_for_evidence(t) or [t] for t in texts]
+        flat = [s for ss in sents_per_doc for s in ss]
+        F = self._sentence_features(flat)
+        out = np.zeros((len(texts), len(self.classes_), len(FEATURES)), dtype=np.float64)
+        k = 0
+        for i, ss in enumerate(sents_per_doc):
+            block = F[k:k + len(ss)]
+            k += len(ss)
+            out[i] = block.max(axis=0)
+            out[i, :, 5] = np.log1p(block[:, :, 4].sum(axis=0))
+            out[i, :, 6] = block[:, :, 6].min(axis=0)
+        return out
+
+    # ---------------------------------------------------------------- scoring
+    def _score(self, F: np.ndarray) -> np.ndarray:
+        return _sigmoid(F @ self.coef_ + self.intercept_)
+
+    def _predict_proba(self, texts: list[str]) -> np.ndarray:
+        P = self._score(self._doc_features(texts))
+        if not self.multi_label_:
+            P = P + 1e-6
+            P = P / P.sum(axis=1, keepdims=True)
+        return P
+
+    def sentence_scores(self, sentences: list[str]) -> np.ndarray:
+        self._check_fitted()
+        return self._score(self._sentence_features(list(sentences))).astype(np.float32)
+
+    # ------------------------------------------------------------------- save
+    def _get_state(self):
+        self._check_fitted()
+        state = {
+            "taxonomy": self.taxonomy_.to_dict(),
+            "extra_exemplars": self.extra_exemplars_,
+            "intercept": float(self.intercept_),
+            "calibrated_thresholds": self.calibrated_thresholds_,
+            "default_threshold": self.default_threshold_,
+            "fitted_threshold": getattr(self, "fitted_threshold_", None),
+        }
+        return state, {"coef": np.asarray(self.coef_, dtype=np.float64)}
+
+    def _set_state(self, state, arrays, path):
+        self.taxonomy_ = parse_taxonomy(state["taxonomy"], f"{path}/newsml_classifier.json:state.taxonomy")
+        self.extra_exemplars_ = {k: list(v) for k, v in state.get("extra_exemplars", {}).items()}
+        self.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
+        self.intercept_ = float(state["intercept"])
+        self.calibrated_thresholds_ = dict(state.get("calibrated_thresholds", {}))
+        self.default_threshold_ = float(state.get("default_threshold", 0.5))
+        self.fitted_threshold_ = state.get("fitted_threshold")
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 1.0) -> tuple[np.ndarray, float]:
+    """Learn the shared logistic combination from document features ``F (n, classes, feats)``.
+
+    Rows are (document, label) pairs pooled over labels, so a few dozen documents are enough.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    X = F.reshape(-1, F.shape[-1])
+    y = (Y.reshape(-1) > 0).astype(int)
+    if y.min() == y.max():
+        cal = load_calibration()
+        return np.asarray(cal["coef"], dtype=np.float64), float(cal["intercept"])
+    lr = LogisticRegression(C=C, max_iter=2000)
+    lr.fit(X, y)
+    return lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
+
+
+def best_global_threshold(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None) -> float:
+    """The single threshold that maximises macro-F1 of ``P >= t`` (labels with positives)."""
+    from newsml.classify.base import tune_thresholds  # noqa: F401 - same grid convention
+
+    grid = np.round(np.arange(0.05, 0.951, 0.025), 3) if grid is None else grid
+    has = Y.sum(axis=0) > 0
+    best, best_t = -1.0, 0.5
+    for t in grid:
+        pred = P >= t
+        tp = (pred & (Y > 0)).sum(axis=0)
+        denom = pred.sum(axis=0) + (Y > 0).sum(axis=0)
+        f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 1.0)
+        m = float(f1[has].mean()) if has.any() else 0.0
+        if m > best + 1e-9:
+            best, best_t = m, float(t)
+    return best_t

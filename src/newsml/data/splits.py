@@ -1,0 +1,134 @@
+"""Deterministic train/validation/test splits: stratified, grouped, or chronological.
+
+Examples
+--------
+>>> parse_split_spec("train=0.8,validation=0.1,test=0.1")
+{'train': 0.8, 'validation': 0.1, 'test': 0.1}
+>>> assign_splits(["a", "b", "c", "d"], ["x", "x", "y", "y"], {"train": 0.5, "test": 0.5}, seed=0)
+['test', 'train', 'train', 'test']
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from newsml.errors import ConfigError
+
+__all__ = ["parse_split_spec", "assign_splits", "canonical_split_name", "DEFAULT_SPLIT"]
+
+DEFAULT_SPLIT = {"train": 0.8, "validation": 0.1, "test": 0.1}
+_ALIASES = {"dev": "validation", "valid": "validation", "val": "validation", "eval": "validation",
+            "training": "train", "testing": "test"}
+
+
+def canonical_split_name(name: str) -> str:
+    """``dev``/``valid``/``val`` -> ``validation``, ``training`` -> ``train``; others unchanged (lower-cased)."""
+    name = str(name).strip().lower()
+    return _ALIASES.get(name, name)
+
+
+def parse_split_spec(spec: str | dict | None) -> dict[str, float]:
+    """Parse ``"train=0.8,validation=0.1,test=0.1"`` (fractions are normalised to sum to 1).
+
+    Raises
+    ------
+    ConfigError
+        For malformed specs, naming the offending part.
+    """
+    if spec is None:
+        return dict(DEFAULT_SPLIT)
+    if isinstance(spec, dict):
+        parts = list(spec.items())
+    else:
+        parts = []
+        for piece in str(spec).split(","):
+            if not piece.strip():
+                continue
+            name, eq, value = piece.partition("=")
+            if not eq:
+                raise ConfigError(f"--split: {piece!r} is not NAME=FRACTION (e.g. 'train=0.8,test=0.2')")
+            parts.append((name.strip(), value.strip()))
+    out: dict[str, float] = {}
+    for name, value in parts:
+        try:
+            frac = float(value)
+        except ValueError:
+            raise ConfigError(f"--split: fraction for {name!r} is {value!r}, not a number") from None
+        if frac < 0 or not name:
+            raise ConfigError(f"--split: {name!r}={value!r} must be a name with a non-negative fraction")
+        out[canonical_split_name(name)] = out.get(canonical_split_name(name), 0.0) + frac
+    total = sum(out.values())
+    if total <= 0:
+        raise ConfigError("--split: fractions must sum to more than 0")
+    return {k: v / total for k, v in out.items()}
+
+
+def _stable_key(value: str, seed: int) -> str:
+    return hashlib.sha1(f"{seed}\x00{value}".encode()).hexdigest()
+
+
+def assign_splits(groups: Sequence[str], strata: Sequence[str], ratios: dict[str, float], *, seed: int = 13,
+                  dates: Sequence[str | None] | None = None) -> list[str]:
+    """Assign every document to a split.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        Group key per document (its own id when ungrouped); a group never straddles two splits.
+    strata : sequence of str
+        Stratum per document (its first label, ``""`` when unlabelled). A group's stratum is that of its
+        first member.
+    ratios : dict
+        Split name -> fraction.
+    seed : int
+        The order of groups inside a stratum is a hash of ``(seed, group key)``, so the result depends
+        only on the keys, labels and seed, not on the input order.
+    dates : sequence of str, optional
+        Split chronologically instead: groups sorted by their earliest ISO date (undated first) fill the
+        splits in the order given by ``ratios``.
+
+    Returns
+    -------
+    list of str
+        Split name per document.
+    """
+    names = list(ratios)
+    frac = np.array([ratios[n] for n in names], dtype=float)
+    members: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    out = [names[0]] * len(groups)
+    if dates is not None:
+        def first_date(idx):
+            ds = [dates[i] for i in idx if dates[i]]
+            return min(ds) if ds else ""
+
+        order = sorted(members, key=lambda g: (first_date(members[g]), _stable_key(g, seed)))
+        bounds = np.cumsum(frac) * len(groups)
+        done = 0
+        for g in order:
+            j = int(np.searchsorted(bounds, done + 0.5 * len(members[g]), side="right"))
+            j = min(j, len(names) - 1)
+            for i in members[g]:
+                out[i] = names[j]
+            done += len(members[g])
+        return out
+    by_stratum: dict[str, list[str]] = {}
+    for g, idx in members.items():
+        by_stratum.setdefault(strata[idx[0]], []).append(g)
+    for stratum in sorted(by_stratum):
+        gs = sorted(by_stratum[stratum], key=lambda g: _stable_key(g, seed))
+        filled = np.zeros(len(names))
+        total = 0
+        for g in gs:
+            size = len(members[g])
+            deficit = frac * (total + size) - filled
+            j = int(np.argmax(deficit))
+            filled[j] += size
+            total += size
+            for i in members[g]:
+                out[i] = names[j]
+    return out

@@ -1,0 +1,458 @@
+"""Run an experiment config: data -> classifiers and/or summarisers -> evaluation -> run directory.
+
+A run directory holds::
+
+    config.yaml        the resolved config (every default filled in)
+    environment.json   Python, packages, CPU, git commit
+    data.json          data fingerprint (SHA-256 of ids, texts, labels, summaries), split sizes
+    run.json           run identity: config hash + data fingerprint (used to resume)
+    parts/<kind>-<id>/ one folder per component: result.json, predictions.jsonl, done.json (last)
+    metrics.json       every report, with CIs, plus paired comparisons between the systems
+    predictions.jsonl  one line per (system, document)
+    report.md          tables and PNG plots (confusion matrix, per-label F1, ROUGE with CI bars)
+    COMPLETE           written last: a run without it crashed or is still running
+
+Rerunning the same config resumes: components whose ``done.json`` matches (same component
+settings, same data) are loaded instead of recomputed, unless ``force=True``.
+
+Examples
+--------
+>>> from newsml.experiment import run_experiment
+>>> result = run_experiment("configs/seed.yaml", out="runs/demo")  # doctest: +SKIP
+>>> result.path.name, result.complete  # doctest: +SKIP
+('demo', True)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsml.errors import ConfigError, InputError, NotFittedError
+from newsml.experiment import rundir as rd
+from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
+
+ZERO_SHOT = {"zero-shot", "nli"}
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_experiment` returns."""
+
+    path: Path
+    metrics: dict[str, Any]
+    complete: bool
+    reused: list[str] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------- data
+def _rows(ds) -> list[dict[str, Any]]:
+    cols = [c for c in ("id", "text", "title", "sentences", "labels", "summary") if c in ds.column_names]
+    out = []
+    for i, r in enumerate(ds.select_columns(cols).to_list() if cols else []):
+        r.setdefault("id", str(i))
+        r["id"] = str(r["id"])
+        r["labels"] = [str(x) for x in (r.get("labels") or [])]
+        r["summary"] = r.get("summary") or ""
+        r["text"] = r.get("text") or ""
+        out.append(r)
+    return out
+
+
+def load_splits(cfg: ExperimentConfig) -> dict[str, list[dict[str, Any]]]:
+    """Load the configured dataset as ``{split: [row, ...]}`` (rows: id, text, labels, summary)."""
+    try:
+        from newsml.data import load_dataset
+    except ImportError as exc:  # pragma: no cover - the preprocessing package provides it
+        raise ConfigError(f"dataset.source: newsml.data.load_dataset is unavailable ({exc})") from None
+    d = cfg.dataset
+    opts = dict(d.options)
+    opts.setdefault("seed", cfg.seed)
+    opts.setdefault("progress", False)
+    if d.data_dir:
+        opts["data_dir"] = d.data_dir
+    try:
+        dd = load_dataset(d.source, **opts)
+    except TypeError as exc:
+        raise ConfigError(f"dataset.options: {exc}") from None
+    if hasattr(dd, "keys"):
+        return {name: _rows(dd[name]) for name in dd.keys()}
+    return {"all": _rows(dd)}
+
+
+def _pick_eval(cfg: ExperimentConfig, splits: dict[str, list]) -> str:
+    want = cfg.dataset.eval_split
+    if want:
+        if want not in splits:
+            raise ConfigError(f"dataset.eval_split: no split {want!r}; allowed: {', '.join(splits)}")
+        return want
+    for name in ("test", "validation"):
+        if name in splits and splits[name]:
+            return name
+    if len(splits) == 1:
+        return next(iter(splits))
+    for name in ("train", "all"):
+        if name in splits:
+            return name
+    return next(iter(splits))
+
+
+def _subsample(rows: list, n: int | None, seed: int) -> list:
+    if n is None or n >= len(rows):
+        return rows
+    idx = np.sort(np.random.default_rng(seed).choice(len(rows), n, replace=False))
+    return [rows[i] for i in idx]
+
+
+@dataclass
+class _Data:
+    eval_split: str
+    eval_rows: list[dict[str, Any]]
+    train_rows: list[dict[str, Any]]
+    val_rows: list[dict[str, Any]]
+    multi_label: bool
+    info: dict[str, Any]
+
+
+def prepare_data(cfg: ExperimentConfig) -> _Data:
+    splits = load_splits(cfg)
+    d = cfg.dataset
+    name = _pick_eval(cfg, splits)
+    rows = splits[name]
+    if d.limit:
+        rows = rows[: d.limit]
+    rows = _subsample(rows, d.sample, cfg.seed)
+    if not rows:
+        raise InputError(f"dataset {d.source!r}: the evaluation split {name!r} is empty")
+    train = splits.get(d.train_split, []) if d.train_split != name else []
+    train = _subsample(train, d.train_limit, cfg.seed)
+    val = splits.get(d.validation_split, []) if d.validation_split != name else []
+    labelled = [r for r in rows + train if r["labels"]]
+    if d.multi_label == "auto":
+        multi = any(len(r["labels"]) != 1 for r in labelled) if labelled else False
+    else:
+        multi = bool(d.multi_label)
+    info = {
+        "source": d.source, "eval_split": name, "splits": {k: len(v) for k, v in splits.items()},
+        "n_eval": len(rows), "n_train": len(train), "n_validation": len(val), "multi_label": multi,
+        "fingerprint": rd.data_fingerprint(rows), "train_fingerprint": rd.data_fingerprint(train),
+        "labels": sorted({x for r in rows for x in r["labels"]}),
+        "n_with_summary": sum(bool(r["summary"]) for r in rows),
+    }
+    return _Data(name, rows, train, val, multi, info)
+
+
+# ----------------------------------------------------------------------------------- helpers
+def set_seeds(seed: int) -> None:
+    """Seed Python, numpy and (when already imported) torch."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
+def _build(registry, comp: ComponentConfig, seed: int, extra: dict[str, Any]):
+    import inspect
+
+    cls = registry.get_class(comp.name)
+    params = dict(comp.params)
+    try:
+        sig = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        sig = {}
+    for key, value in {**extra, "random_state": seed, "seed": seed}.items():
+        if key in sig and key not in params:
+            params[key] = value
+    return registry.build(comp.name, **params), params
+
+
+def _gold(rows: list[dict[str, Any]], multi: bool) -> list:
+    return [list(r["labels"]) if multi else (r["labels"][0] if r["labels"] else "") for r in rows]
+
+
+def _texts(rows: list[dict[str, Any]]) -> list[str]:
+    return [r["text"] for r in rows]
+
+
+# --------------------------------------------------------------------------------- components
+def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: _Data) -> tuple[dict, list]:
+    from newsml.evaluate import classification_report
+    from newsml.registry import classifiers
+
+    where = f"classifiers[{i}]"
+    if not any(r["labels"] for r in data.eval_rows):
+        raise ConfigError(f"{where}: the evaluation documents have no gold labels to score a classifier against")
+    clf, params = _build(classifiers, comp, cfg.seed, {"multi_label": data.multi_label})
+    canonical = classifiers.canonical(comp.name)
+    needs_fit = getattr(type(clf), "requires_fit", canonical not in ZERO_SHOT)
+    train = [r for r in data.train_rows if r["labels"] or data.multi_label]
+    # auto: fit trainable classifiers when there is training data; taxonomy-based ones predict as is
+    do_fit = comp.fit == "always" or (comp.fit == "auto" and needs_fit and bool(train))
+    fit_s = 0.0
+    if do_fit:
+        if not train:
+            raise ConfigError(f"{where}.fit: {comp.name!r} needs training data but split "
+                              f"{cfg.dataset.train_split!r} has no labelled documents; set dataset.train_split "
+                              "or fit: never")
+        val = [r for r in data.val_rows if r["labels"] or data.multi_label]
+        t0 = time.perf_counter()
+        kwargs = {"validation": (_texts(val), _gold(val, data.multi_label))} if val else {}
+        clf.fit(_texts(train), _gold(train, data.multi_label), **kwargs)
+        fit_s = time.perf_counter() - t0
+    texts = _texts(data.eval_rows)
+    t0 = time.perf_counter()
+    try:
+        P = np.asarray(clf.predict_proba(texts))
+        pred = clf.decide(P) if hasattr(clf, "decide") else clf.predict(texts)
+    except NotFittedError as exc:
+        raise ConfigError(f"{where}.fit: {exc} (set fit: always and give a train split)") from None
+    pred_s = time.perf_counter() - t0
+    classes = [str(c) for c in getattr(clf, "classes_", [])]
+    gold = _gold(data.eval_rows, data.multi_label)
+    multi = data.multi_label
+    if not multi:
+        pred = [p[0] if isinstance(p, list) and p else ("" if isinstance(p, list) else p) for p in pred]
+    report = classification_report(gold, pred, proba=P if P.shape == (len(texts), len(classes)) else None,
+                                   proba_classes=classes or None, multi_label=multi,
+                                   n_boot=cfg.evaluation.n_boot, level=cfg.evaluation.level, seed=cfg.seed)
+    preds = []
+    for r, g, p, row in zip(data.eval_rows, gold, pred, P if P.ndim == 2 else [None] * len(texts)):
+        top = {}
+        if row is not None and classes:
+            order = np.argsort(-row)[:5]
+            top = {classes[j]: round(float(row[j]), 4) for j in order}
+        preds.append({"system": comp.key, "kind": "classifier", "id": r["id"], "gold": g, "pred": p,
+                      "top_scores": top})
+    result = {
+        "kind": "classifier", "id": comp.key, "name": canonical, "params": _jsonable(params), "fitted": do_fit,
+        "classes": classes, "n_train": len(train) if do_fit else 0,
+        "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
+                   "docs_per_second": len(texts) / pred_s if pred_s > 0 else None},
+        "report": report,
+    }
+    return result, preds
+
+
+def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[dict, list]:
+    from newsml.evaluate import summarization_report
+    from newsml.registry import summarizers
+
+    where = f"summarizers[{i}]"
+    summ, params = _build(summarizers, comp, cfg.seed, {})
+    canonical = summarizers.canonical(comp.name)
+    needs_fit = bool(getattr(type(summ), "requires_fit", False))
+    do_fit = comp.fit == "always" or (comp.fit == "auto" and needs_fit)
+    fit_s = 0.0
+    train = [r for r in data.train_rows if r["summary"]]
+    if do_fit:
+        if not train:
+            raise ConfigError(f"{where}.fit: {comp.name!r} needs training data but split "
+                              f"{cfg.dataset.train_split!r} has no documents with a summary")
+        t0 = time.perf_counter()
+        summ.fit(_texts(train), [r["summary"] for r in train])
+        fit_s = time.perf_counter() - t0
+    texts = _texts(data.eval_rows)
+    options = dict(comp.options)
+    # prepared rows carry their sentences: summarisers use them as is (the fast path)
+    inputs: list[Any] = texts
+    try:
+        from newsml.summarize.base import BaseSummarizer
+
+        if isinstance(summ, BaseSummarizer):
+            inputs = [{k: r[k] for k in ("text", "title", "sentences") if r.get(k)} for r in data.eval_rows]
+    except ImportError:  # pragma: no cover
+        pass
+    t0 = time.perf_counter()
+    out = summ.summarize(inputs, **options)
+    pred_s = time.perf_counter() - t0
+    summaries = [getattr(s, "text", s) for s in out]
+    refs = [r["summary"] for r in data.eval_rows]
+    has_refs = any(refs)
+    report = summarization_report(summaries, refs if has_refs else None, texts,
+                                  embeddings=cfg.evaluation.embeddings, encoder=cfg.evaluation.encoder,
+                                  n_boot=cfg.evaluation.n_boot, level=cfg.evaluation.level, seed=cfg.seed)
+    preds = []
+    for k, (r, s, o) in enumerate(zip(data.eval_rows, summaries, out)):
+        scores = {m: report["per_doc"][m][k] for m in ("rouge1", "rouge2", "rougeL", "rougeLsum")
+                  if m in report["per_doc"]}
+        preds.append({"system": comp.key, "kind": "summarizer", "id": r["id"], "summary": s,
+                      "sentences": list(getattr(o, "sentences", []) or []), "reference": r["summary"],
+                      "scores": scores})
+    result = {
+        "kind": "summarizer", "id": comp.key, "name": canonical, "params": _jsonable(params), "fitted": do_fit,
+        "options": comp.options, "n_train": len(train) if do_fit else 0,
+        "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
+                   "docs_per_second": len(texts) / pred_s if pred_s > 0 else None},
+        "report": report,
+    }
+    return result, preds
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    out = {}
+    for k, v in params.items():
+        try:
+            json.dumps(v)
+            out[k] = v
+        except TypeError:
+            out[k] = repr(v)
+    return out
+
+
+# -------------------------------------------------------------------------------- run folders
+def _find_resumable(root: Path, run_hash: str) -> Path | None:
+    if not root.is_dir():
+        return None
+    for d in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
+        info = d / rd.RUN_INFO
+        if info.exists():
+            try:
+                if rd.read_json(info).get("run_hash") == run_hash:
+                    return d
+            except (OSError, ValueError):
+                continue
+    return None
+
+
+def _new_dir(root: Path) -> Path:
+    base = root / rd.timestamp()
+    path, k = base, 1
+    while path.exists():
+        path = Path(f"{base}-{k}")
+        k += 1
+    return path
+
+
+def runs_root() -> Path:
+    return Path(os.environ.get("NEWSML_RUNS_DIR", "runs"))
+
+
+def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overrides: list[str] | None = None, *,
+                   out: str | Path | None = None, force: bool = False,
+                   log: Callable[[str], None] = _log) -> RunResult:
+    """Run ``config`` (path, dict or validated config) and write its run directory.
+
+    Parameters
+    ----------
+    config:
+        YAML path, dict or :class:`ExperimentConfig`.
+    overrides:
+        ``key=value`` strings (dotted keys), applied before validation.
+    out:
+        Run directory (default: ``runs/<name>/<UTC timestamp>``, or the latest run of this name
+        with the same config and data, to resume it).
+    force:
+        Recompute every part (with the default directory: in a new timestamped directory).
+    log:
+        Progress sink (default: standard error).
+
+    Returns
+    -------
+    RunResult
+        ``path``, ``metrics`` (the content of metrics.json), ``complete``, and which parts were
+        ``reused`` or ``computed``.
+
+    Examples
+    --------
+    >>> res = run_experiment({"name": "demo", "dataset": {"source": "seeds/"},
+    ...                       "summarizers": [{"name": "lead"}]}, out="/tmp/newsml-demo")  # doctest: +SKIP
+    >>> sorted(p.name for p in res.path.glob("*.png"))  # doctest: +SKIP
+    ['rouge.png']
+    """
+    cfg = config if isinstance(config, ExperimentConfig) else load_config(config, overrides)
+    set_seeds(cfg.seed)
+    resolved = config_to_dict(cfg)
+    data = prepare_data(cfg)
+    run_hash = rd.stable_hash({"config": resolved, "data": data.info["fingerprint"],
+                               "train": data.info["train_fingerprint"]})
+    root = runs_root() / cfg.name
+    if out is not None:
+        path = Path(out)
+    else:
+        found = None if force else _find_resumable(root, run_hash)
+        path = found or _new_dir(root)
+    if force and path.exists():
+        for p in (path / "parts", path / rd.COMPLETE):
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    if rd.is_complete(path) and not force:
+        try:
+            if rd.read_json(path / rd.RUN_INFO).get("run_hash") == run_hash:
+                log(f"run already complete: {path} (use --force to recompute)")
+                return RunResult(path, rd.read_json(path / "metrics.json"), True, reused=["all"])
+        except (OSError, ValueError):
+            pass
+    (path / rd.COMPLETE).unlink(missing_ok=True)
+    import yaml
+
+    rd.write_text_atomic(path / "config.yaml", yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
+    rd.write_json_atomic(path / "environment.json", rd.environment())
+    rd.write_json_atomic(path / "data.json", data.info)
+    rd.write_json_atomic(path / rd.RUN_INFO, {"name": cfg.name, "run_hash": run_hash, "started": rd.utc_now(),
+                                              "seed": cfg.seed})
+
+    results: dict[str, dict[str, dict]] = {"classifiers": {}, "summarizers": {}}
+    all_preds: list[dict] = []
+    reused, computed = [], []
+    jobs = [("classifier", i, c) for i, c in enumerate(cfg.classifiers)] + \
+           [("summarizer", i, c) for i, c in enumerate(cfg.summarizers)]
+    for kind, i, comp in jobs:
+        part = path / "parts" / f"{kind}-{_safe(comp.key)}"
+        part_hash = rd.stable_hash({"component": comp.model_dump(mode="json"), "kind": kind, "seed": cfg.seed,
+                                    "dataset": resolved["dataset"], "evaluation": resolved["evaluation"],
+                                    "data": data.info["fingerprint"], "train": data.info["train_fingerprint"]})
+        done = part / "done.json"
+        if not force and done.exists() and rd.read_json(done).get("hash") == part_hash:
+            result = rd.read_json(part / "result.json")
+            preds = rd.read_jsonl(part / "predictions.jsonl")
+            reused.append(f"{kind}:{comp.key}")
+            log(f"[{kind} {comp.key}] finished earlier, reusing {part}")
+        else:
+            log(f"[{kind} {comp.key}] running on {len(data.eval_rows)} documents ...")
+            set_seeds(cfg.seed)
+            runner = _run_classifier if kind == "classifier" else _run_summarizer
+            result, preds = runner(cfg, i, comp, data)
+            done.unlink(missing_ok=True)
+            rd.write_json_atomic(part / "result.json", result)
+            rd.write_jsonl_atomic(part / "predictions.jsonl", preds)
+            rd.write_json_atomic(done, {"hash": part_hash, "finished": rd.utc_now()})
+            computed.append(f"{kind}:{comp.key}")
+        results[kind + "s"][comp.key] = result
+        all_preds.extend(preds)
+
+    from newsml.experiment.report import compare_within_run, write_run_report
+
+    comparisons = compare_within_run(results, all_preds, cfg) if cfg.evaluation.compare else {}
+    metrics = {"name": cfg.name, "description": cfg.description, "seed": cfg.seed, "run_hash": run_hash,
+               "data": data.info, **results, "comparisons": comparisons}
+    rd.write_jsonl_atomic(path / "predictions.jsonl", all_preds)
+    rd.write_json_atomic(path / "metrics.json", metrics)
+    write_run_report(path, metrics, plots=cfg.evaluation.plots)
+    rd.mark_complete(path, {"run_hash": run_hash, "reused": reused, "computed": computed})
+    return RunResult(path, metrics, True, reused, computed)
+
+
+def _safe(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)

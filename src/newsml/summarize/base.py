@@ -1,0 +1,513 @@
+"""The summariser contract shared by every newsml summariser.
+
+Every summariser answers ``summarize(texts, max_sentences=None, max_words=None, ratio=None,
+focus=None) -> list[Summary]``. Extractive summarisers only have to score sentences
+(:meth:`BaseSummarizer._score_docs`); this base class does the rest, the same way for all of them:
+
+* **sentences**: the news lead (source, dateline, byline) is removed with
+  :func:`newsml.data.parse_lead` when it is available, then the body is split with
+  :func:`newsml.data.split_sentences` paragraph by paragraph, and leftover page furniture
+  ("PUBLISHED: ...", "By . Staff Reporter .", "Scroll down for video") is dropped, so a summary never
+  opens on a dangling dateline or byline. :meth:`BaseSummarizer.split` returns exactly the sentence
+  list that ``Summary.sentences`` indexes. A :class:`newsml.data.Document` (or any object with
+  ``text``/``title``/``sentences`` attributes, or a dict with those keys) whose sentences are already
+  split is used as is, which is the fast path for prepared datasets.
+* **length budget**: ``max_sentences`` (default ``default_sentences``, 3), ``max_words`` (sentences are
+  added best-first while they fit; if even the best one does not fit it is cut at a word boundary)
+  and ``ratio`` (a share of the document's sentences). Limits combine: the strictest wins.
+* **post-processing**: near-duplicate sentences (word Jaccard >= ``dedup_threshold``) are skipped and
+  the chosen sentences are returned in document order.
+* **focus**: a list of topic labels (ids of the ``news_events`` taxonomy, whose definition and
+  exemplars are used) or free-text queries. Sentence relevance to the focus (cosine of sentence
+  embeddings) is blended with the method's own scores with weight ``focus_weight``.
+* **determinism**: no randomness at prediction time; ties go to the earlier sentence.
+* **save/load**: :meth:`BaseSummarizer.save` writes ``newsml_summarizer.json`` (+ ``weights.safetensors``
+  for learned arrays, never pickle); :func:`load_summarizer` rebuilds the class named in the file.
+
+Examples
+--------
+>>> from newsml.summarize.lead import LeadSummarizer
+>>> s = LeadSummarizer().summarize(["LONDON (Reuters) - Talks collapsed. Both sides blamed each other. "
+...                                 "Markets fell."], max_sentences=2)[0]
+>>> s.text
+'Talks collapsed. Both sides blamed each other.'
+>>> s.sentences
+[0, 1]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from newsml.errors import ConfigError, InputError, ModelLoadError
+
+CONFIG_FILE = "newsml_summarizer.json"
+WEIGHTS_FILE = "weights.safetensors"
+
+_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+
+@dataclass
+class Summary:
+    """One summary.
+
+    Attributes
+    ----------
+    text:
+        The summary text.
+    sentences:
+        Indices (into :meth:`BaseSummarizer.split` of the document) of the chosen sentences, in
+        document order; empty for abstractive summarisers.
+    scores:
+        One score per document sentence (higher = more summary-worthy) for extractive methods; for
+        abstractive ones, the generation score of the text (when available).
+    method:
+        Registry name of the summariser that produced it.
+    """
+
+    text: str
+    sentences: list[int] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    method: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Doc:
+    """Internal: one document prepared for summarising."""
+
+    sentences: list[str]
+    title: str = ""
+    paragraph_first: list[bool] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- lead / furniture cleanup
+_DASH = r"(?:--|[-–—])"
+_LEAD_PATTERNS = [
+    # "Gambiaj.com – (BAMAKO, Mali) – "
+    re.compile(rf"^\s*[\w.\-]+\.(?:com|org|net|co\.uk|info)\s*{_DASH}\s*\([^)]{{2,60}}\)\s*{_DASH}\s*"),
+    # "(CNN) -- ", "(Reuters) - "
+    re.compile(rf"^\s*\((?:CNN|AP|AFP|Reuters|UPI|[A-Z]{{2,8}})\)\s*{_DASH}?\s*"),
+    # "WASHINGTON (Reuters) - ", "BAMAKO, Mali (AP) — ", "LONDON, England (CNN) -- ", "PARIS - "
+    re.compile(rf"^\s*[A-Z][A-Z .'\-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'\-]{{1,40}}){{0,2}}\s*"
+               rf"(?:\([A-Za-z .&'\-]{{2,40}}\)\s*)?{_DASH}\s+"),
+]
+_BYLINE_START = re.compile(r"^\s*By\s+(?:\.\s*)?(?:[A-Z][\w'’.\-]*\s*){1,5}(?:\.\s+|\s*[|,]\s*|$)")
+_JUNK = re.compile(
+    r"(?:^|\s)(?:PUBLISHED|UPDATED|Last updated)\b|^\s*(?:By\s*\.|Scroll down|Click here|READ MORE|"
+    r"Follow @|Share this|Updated:|Published:)|^\s*\|\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_lead(text: str) -> str:
+    """Remove a news lead (source, dateline, byline) from the start of ``text``.
+
+    Uses :func:`newsml.data.parse_lead` when the preprocessing module provides it, then a few
+    conservative patterns as a safety net.
+
+    >>> strip_lead("WASHINGTON (Reuters) - The Senate voted on Tuesday.")
+    'The Senate voted on Tuesday.'
+    >>> strip_lead("Gambiaj.com – (BAMAKO, Mali) – The junta cut ties with Kyiv on Sunday.")
+    'The junta cut ties with Kyiv on Sunday.'
+    """
+    try:
+        from newsml.data import parse_lead  # type: ignore[attr-defined]
+    except ImportError:
+        parse_lead = None
+    if parse_lead is not None:
+        try:
+            body = parse_lead(text).body
+            if body and body.strip():
+                text = body
+        except Exception:  # noqa: BLE001 - the safety net below still applies
+            pass
+    text = text.lstrip()
+    for pat in _LEAD_PATTERNS:
+        m = pat.match(text)
+        if m and len(text) - m.end() > 20:
+            text = text[m.end():]
+            break
+    return text
+
+
+def _is_junk(sentence: str) -> bool:
+    if _JUNK.search(sentence):
+        return True
+    return len(_WORD_RE.findall(sentence)) < 2
+
+
+def _clean_first(sentence: str) -> str:
+    for pat in _LEAD_PATTERNS:
+        m = pat.match(sentence)
+        if m and len(sentence) - m.end() > 20:
+            return sentence[m.end():]
+    m = _BYLINE_START.match(sentence)
+    if m and sentence.startswith("By") and len(sentence) - m.end() > 20 and "." in sentence[:m.end()]:
+        return sentence[m.end():]
+    return sentence
+
+
+def split_document(text: str, splitter=None) -> tuple[list[str], list[bool]]:
+    """Sentences of a raw article and, for each, whether it opens a paragraph.
+
+    The lead is removed first (:func:`strip_lead`) and page furniture sentences are dropped.
+    ``splitter`` defaults to :func:`newsml.data.split_sentences`.
+
+    >>> split_document("PARIS - A deal was signed.\\n\\nIt takes effect in May. It is final.")[0]
+    ['A deal was signed.', 'It takes effect in May.', 'It is final.']
+    """
+    if splitter is None:
+        splitter = _default_splitter()
+    body = strip_lead(text)
+    sentences: list[str] = []
+    firsts: list[bool] = []
+    for para in re.split(r"\n\s*\n|\n", body):
+        if not para.strip():
+            continue
+        first = True
+        for s in splitter(para):
+            s = s.strip()
+            if not sentences:
+                s = _clean_first(s).strip()
+            if not s or _is_junk(s):
+                continue
+            sentences.append(s)
+            firsts.append(first)
+            first = False
+    return sentences, firsts
+
+
+def _default_splitter():
+    try:
+        from newsml.data import split_sentences
+    except ImportError:  # older layout: the function lives in the sentences module
+        from newsml.data.sentences import split_sentences
+    return split_sentences
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def _count_words(text: str) -> int:
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------- the base class
+class BaseSummarizer(BaseEstimator):
+    """Base class of newsml summarisers: sentence preparation, budgets, focus, post-processing, save/load.
+
+    Subclasses set :attr:`name`, take explicit ``__init__`` keywords (stored unchanged) and implement
+    :meth:`_score_docs` (extractive) or override :meth:`summarize` (abstractive). Subclass
+    ``__init__`` methods should include ``default_sentences``, ``dedup_threshold``,
+    ``focus_weight``, ``focus_encoder`` and ``progress`` so that the shared behaviour is configurable.
+    """
+
+    #: registry name (used in ``Summary.method`` and by save/load)
+    name: str = ""
+    #: True when the summariser must be fitted before use
+    requires_fit: bool = False
+
+    # ------------------------------------------------------------------ settings with defaults
+    def _param(self, key: str, default: Any) -> Any:
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+    # ------------------------------------------------------------------ public api
+    def fit(self, texts: Sequence[Any], summaries: Sequence[str]):
+        """Learn from (article, reference summary) pairs; a no-op for unsupervised summarisers."""
+        return self
+
+    def split(self, text: Any) -> list[str]:
+        """The sentence list that ``Summary.sentences`` indexes for ``text``."""
+        return self._prepare([text])[0].sentences
+
+    def summarize(self, texts: Sequence[Any], max_sentences: int | None = None, max_words: int | None = None,
+                  ratio: float | None = None, focus: Sequence[str] | str | None = None) -> list[Summary]:
+        """Summarise each text.
+
+        Parameters
+        ----------
+        texts:
+            Article strings, or :class:`newsml.data.Document`-like objects / dicts (``text``,
+            optional ``title`` and pre-split ``sentences``).
+        max_sentences, max_words, ratio:
+            Length limits (the strictest wins). With none given, ``default_sentences`` sentences.
+        focus:
+            Topic labels (taxonomy ids) or free-text queries; sentences about them are preferred.
+
+        Returns
+        -------
+        list of Summary
+            One per text, in input order.
+        """
+        texts = _as_list(texts)
+        _check_limits(max_sentences, max_words, ratio)
+        queries = _focus_queries(focus)
+        out: list[Summary] = []
+        batch = int(self._param("batch_size", 64))
+        for start in self._progress(range(0, len(texts), batch), len(texts), batch):
+            docs = self._prepare(texts[start:start + batch])
+            scores = self._score_docs(docs)
+            if queries:
+                scores = self._apply_focus(docs, scores, queries)
+            for doc, sc in zip(docs, scores):
+                out.append(self._select(doc, np.asarray(sc, dtype=np.float64), max_sentences, max_words, ratio))
+        return out
+
+    def summarize_one(self, text: Any, **limits: Any) -> Summary:
+        """Summarise one text (same keywords as :meth:`summarize`)."""
+        return self.summarize([text], **limits)[0]
+
+    # ------------------------------------------------------------------ to implement
+    def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
+        """One score per sentence for each document (higher = include first)."""
+        raise NotImplementedError
+
+    def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
+        """Candidate sentence order (best first). Default: by score, ties to the earlier sentence."""
+        return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))]
+
+    # ------------------------------------------------------------------ shared machinery
+    def _prepare(self, texts: Sequence[Any]) -> list[_Doc]:
+        docs = []
+        for i, t in enumerate(texts):
+            title = ""
+            sentences = None
+            if isinstance(t, str):
+                text = t
+            elif t is None:
+                text = ""
+            elif isinstance(t, dict):
+                text = t.get("text") or ""
+                title = t.get("title") or ""
+                sentences = t.get("sentences")
+            elif hasattr(t, "text"):
+                text = getattr(t, "text", "") or ""
+                title = getattr(t, "title", "") or ""
+                sentences = getattr(t, "sentences", None)
+            else:
+                raise InputError(f"texts[{i}] is a {type(t).__name__}; pass strings or Document objects")
+            if sentences:
+                sents = [str(s).strip() for s in sentences if str(s).strip()]
+                if sents:
+                    sents[0] = _clean_first(sents[0])
+                docs.append(_Doc(sents, str(title), [j == 0 for j in range(len(sents))]))
+            else:
+                sents, firsts = split_document(str(text))
+                docs.append(_Doc(sents, str(title), firsts))
+        return docs
+
+    def _progress(self, iterable, total: int, step: int):
+        show = getattr(self, "progress", None)
+        if show is None:
+            show = total >= 500 and sys.stderr.isatty()
+        if not show:
+            return iterable
+        from tqdm.auto import tqdm
+
+        return tqdm(iterable, total=(total + step - 1) // step, desc=f"summarize ({self.name})", unit="batch")
+
+    def _apply_focus(self, docs: list[_Doc], scores: list[np.ndarray], queries: list[str]) -> list[np.ndarray]:
+        from newsml.encoders import encode
+
+        weight = float(self._param("focus_weight", 0.7))
+        enc = getattr(self, "focus_encoder", None) or getattr(self, "encoder", None)
+        Q = encode(queries, enc)
+        out = []
+        for doc, sc in zip(docs, scores):
+            if not doc.sentences:
+                out.append(sc)
+                continue
+            E = doc.cache.get("emb") if enc == getattr(self, "encoder", None) else None
+            if E is None:
+                E = encode(doc.sentences, enc)
+            rel = (E @ Q.T).max(axis=1)
+            out.append((1 - weight) * _minmax(np.asarray(sc, dtype=np.float64)) + weight * _minmax(rel))
+        return out
+
+    def _select(self, doc: _Doc, scores: np.ndarray, max_sentences: int | None, max_words: int | None,
+                ratio: float | None) -> Summary:
+        n = len(doc.sentences)
+        if n == 0:
+            return Summary("", [], [], self.name)
+        k = max_sentences
+        if k is None and max_words is None and ratio is None:
+            k = int(self._param("default_sentences", 3))
+        if ratio is not None:
+            kr = max(1, int(round(ratio * n)))
+            k = kr if k is None else min(k, kr)
+        k = n if k is None else max(0, min(int(k), n))
+        thr = float(self._param("dedup_threshold", 0.7))
+        chosen: list[int] = []
+        chosen_words: list[set[str]] = []
+        used = 0
+        for i in self._order(doc, scores):
+            if len(chosen) >= k:
+                break
+            wset = set(words(doc.sentences[i]))
+            if any(_jaccard(wset, c) >= thr for c in chosen_words):
+                continue
+            length = _count_words(doc.sentences[i])
+            if max_words is not None and used + length > max_words:
+                continue
+            chosen.append(i)
+            chosen_words.append(wset)
+            used += length
+        if not chosen and k > 0 and max_words is not None and max_words > 0:
+            best = self._order(doc, scores)[0]
+            text = " ".join(doc.sentences[best].split()[:max_words])
+            return Summary(text, [best], [float(s) for s in scores], self.name)
+        chosen.sort()
+        text = " ".join(doc.sentences[i] for i in chosen)
+        return Summary(text, chosen, [float(s) for s in scores], self.name)
+
+    # ------------------------------------------------------------------ save / load
+    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state: (JSON-able dict, named arrays). Default: nothing learned."""
+        return {}, {}
+
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`_get_state` returned."""
+
+    def save(self, path: str | Path) -> Path:
+        """Save to directory ``path``: ``newsml_summarizer.json`` + ``weights.safetensors`` (no pickle)."""
+        import newsml
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        state, arrays = self._get_state()
+        params = {}
+        for k, v in self.get_params(deep=False).items():
+            try:
+                json.dumps(v)
+                params[k] = v
+            except TypeError:
+                params[k] = str(v)
+        config = {"newsml_version": newsml.__version__, "name": self.name,
+                  "class": f"{type(self).__module__}:{type(self).__qualname__}", "params": params,
+                  "state": state}
+        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False))
+        if arrays:
+            from safetensors.numpy import save_file
+
+            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(path / WEIGHTS_FILE))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> BaseSummarizer:
+        """Load a summariser saved with :meth:`save` (the file names the class)."""
+        return load_summarizer(path)
+
+
+def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
+    """Load a saved summariser directory, building the class it names.
+
+    ``overrides`` replace saved parameters (for example ``encoder`` or ``progress``).
+
+    Examples
+    --------
+    >>> from newsml.summarize.lead import LeadSummarizer
+    >>> import tempfile
+    >>> d = LeadSummarizer(default_sentences=2).save(tempfile.mkdtemp())
+    >>> load_summarizer(d).default_sentences
+    2
+    """
+    import importlib
+
+    path = Path(path)
+    cfg_file = path / CONFIG_FILE
+    if not cfg_file.exists():
+        raise ModelLoadError(f"{path}: not a saved newsml summariser (no {CONFIG_FILE}); save one with .save(dir)")
+    try:
+        config = json.loads(cfg_file.read_text())
+        module_name, _, qual = config["class"].partition(":")
+        klass = getattr(importlib.import_module(module_name), qual)
+    except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
+        raise ModelLoadError(f"{cfg_file}: cannot read saved summariser: {exc}") from exc
+    params = dict(config.get("params", {}))
+    params.update(overrides)
+    obj = klass(**params)
+    arrays: dict[str, np.ndarray] = {}
+    if (path / WEIGHTS_FILE).exists():
+        from safetensors.numpy import load_file
+
+        arrays = load_file(str(path / WEIGHTS_FILE))
+    obj._set_state(config.get("state", {}), arrays)
+    return obj
+
+
+# --------------------------------------------------------------------------- helpers
+def _as_list(texts: Any) -> list[Any]:
+    if isinstance(texts, str):
+        raise InputError("summarize() expects a list of texts, got one string; wrap it in a list")
+    return list(texts)
+
+
+def _check_limits(max_sentences, max_words, ratio) -> None:
+    if max_sentences is not None and int(max_sentences) < 0:
+        raise ConfigError(f"max_sentences must be >= 0, got {max_sentences}")
+    if max_words is not None and int(max_words) < 0:
+        raise ConfigError(f"max_words must be >= 0, got {max_words}")
+    if ratio is not None and not 0 < float(ratio) <= 1:
+        raise ConfigError(f"ratio must be in (0, 1], got {ratio}")
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    if x.size == 0:
+        return x
+    lo, hi = float(x.min()), float(x.max())
+    return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
+
+
+def _focus_queries(focus: Sequence[str] | str | None) -> list[str]:
+    """Turn focus labels/queries into query texts (taxonomy definition + exemplars for known ids)."""
+    if focus is None:
+        return []
+    if isinstance(focus, str):
+        focus = [f for f in focus.split(",")] if "," in focus else [focus]
+    items = [str(f).strip() for f in focus if str(f).strip()]
+    if not items:
+        return []
+    tax = None
+    try:
+        from newsml.taxonomy import load_taxonomy
+
+        tax = load_taxonomy("news_events")
+    except Exception:  # noqa: BLE001 - taxonomy missing: labels are used as plain queries
+        tax = None
+    queries: list[str] = []
+    for item in items:
+        topic = None
+        if tax is not None:
+            try:
+                topic = tax[item] if item in tax.ids else None
+            except Exception:  # noqa: BLE001
+                topic = None
+        if topic is not None:
+            queries.append(f"{topic.name}. {topic.definition}")
+            queries.extend(list(topic.exemplars)[:8])
+        else:
+            queries.append(item.replace("_", " "))
+    return queries

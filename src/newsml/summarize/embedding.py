@@ -1,0 +1,171 @@
+"""Embedding summarisers: centroid and MMR over sentence embeddings (all-MiniLM-L6-v2 by default).
+
+* **centroid**: a sentence's score is the cosine between its embedding and the article centroid (the
+  mean of all sentence embeddings); sentences too similar (cosine >= ``redundancy``) to a better one are
+  skipped.
+* **mmr** (Maximal Marginal Relevance, Carbonell & Goldstein 1998): sentences are picked one by one,
+  maximising ``lambda_ * relevance - (1 - lambda_) * max similarity to the sentences already picked``,
+  so the summary covers different facts. Relevance is the centroid similarity (blended with focus
+  relevance when ``focus`` is given).
+
+Both can add a small lead prior (``position_weight``): news puts its key facts first.
+Sentences of a whole batch of documents are encoded in one call (each distinct sentence once).
+
+Examples
+--------
+>>> from newsml.summarize.embedding import MMRSummarizer
+>>> s = MMRSummarizer().summarize(["Rebels seized the town. Rebels took control of the town. "
+...                                "The army sent reinforcements."], max_sentences=2)[0]  # doctest: +SKIP
+>>> len(s.sentences)  # doctest: +SKIP
+2
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsml.summarize.base import BaseSummarizer, _Doc, _minmax
+
+
+class _EmbeddingSummarizer(BaseSummarizer):
+    def __init__(self, encoder: str | None = None, position_weight: float = 0.0, redundancy: float = 0.9,
+                 default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
+                 focus_encoder: str | None = None, device: str = "cpu", batch_size: int = 64,
+                 progress: bool | None = None) -> None:
+        self.encoder = encoder
+        self.position_weight = position_weight
+        self.redundancy = redundancy
+        self.default_sentences = default_sentences
+        self.dedup_threshold = dedup_threshold
+        self.focus_weight = focus_weight
+        self.focus_encoder = focus_encoder
+        self.device = device
+        self.batch_size = batch_size
+        self.progress = progress
+
+    def _embed(self, docs: list[_Doc]) -> None:
+        from newsml.encoders import encode
+
+        todo = [d for d in docs if "emb" not in d.cache]
+        flat = [s for d in todo for s in d.sentences]
+        if not todo:
+            return
+        E = encode(flat, self.encoder, device=self.device) if flat else np.zeros((0, 1), np.float32)
+        start = 0
+        for d in todo:
+            d.cache["emb"] = E[start:start + len(d.sentences)]
+            start += len(d.sentences)
+
+    def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
+        self._embed(docs)
+        out = []
+        pw = float(self.position_weight or 0.0)
+        for d in docs:
+            E = d.cache["emb"]
+            if len(E) == 0:
+                out.append(np.zeros(0))
+                continue
+            c = E.mean(axis=0)
+            norm = float(np.linalg.norm(c))
+            rel = E @ (c / norm) if norm > 0 else np.zeros(len(E))
+            if pw:
+                pos = 1.0 / np.sqrt(1.0 + np.arange(len(E)))
+                rel = (1 - pw) * _minmax(rel) + pw * pos
+            out.append(rel.astype(np.float64))
+        return out
+
+
+class CentroidSummarizer(_EmbeddingSummarizer):
+    """Pick the sentences closest to the article's embedding centroid.
+
+    Parameters
+    ----------
+    encoder:
+        Sentence encoder name or path (None: the embedded all-MiniLM-L6-v2).
+    position_weight:
+        Weight (0..1) of a lead prior ``1/sqrt(1+i)`` blended with the centroid similarity.
+    redundancy:
+        Skip a sentence whose cosine to an already chosen one is at least this.
+    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress:
+        Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
+    device:
+        Torch device for the encoder.
+
+    Examples
+    --------
+    >>> s = CentroidSummarizer().summarize(["Mali cut ties with Ukraine. Mali accused Kyiv of helping rebels. "
+    ...                                     "It was sunny."], max_sentences=1)[0]  # doctest: +SKIP
+    >>> s.sentences  # doctest: +SKIP
+    [1]
+    """
+
+    name = "centroid"
+
+    def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
+        E = doc.cache.get("emb")
+        base = super()._order(doc, scores)
+        if E is None or len(E) == 0:
+            return base
+        kept: list[int] = []
+        for i in base:
+            if kept and float(np.max(E[kept] @ E[i])) >= float(self.redundancy):
+                continue
+            kept.append(i)
+        return kept
+
+
+class MMRSummarizer(_EmbeddingSummarizer):
+    """Maximal Marginal Relevance selection over sentence embeddings.
+
+    Parameters
+    ----------
+    lambda_:
+        Trade-off between relevance (1.0) and novelty (0.0).
+    encoder, position_weight, redundancy, device:
+        See :class:`CentroidSummarizer`.
+    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress:
+        Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
+
+    Examples
+    --------
+    >>> MMRSummarizer(lambda_=0.6).get_params()["lambda_"]
+    0.6
+    """
+
+    name = "mmr"
+
+    def __init__(self, lambda_: float = 0.7, encoder: str | None = None, position_weight: float = 0.0,
+                 redundancy: float = 0.9, default_sentences: int = 3, dedup_threshold: float = 0.7,
+                 focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",
+                 batch_size: int = 64, progress: bool | None = None) -> None:
+        super().__init__(encoder=encoder, position_weight=position_weight, redundancy=redundancy,
+                         default_sentences=default_sentences, dedup_threshold=dedup_threshold,
+                         focus_weight=focus_weight, focus_encoder=focus_encoder, device=device,
+                         batch_size=batch_size, progress=progress)
+        self.lambda_ = lambda_
+
+    def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
+        E = doc.cache.get("emb")
+        n = len(scores)
+        if E is None or n == 0:
+            return super()._order(doc, scores)
+        lam = float(self.lambda_)
+        rel = _minmax(scores)
+        sim = E @ E.T
+        chosen: list[int] = []
+        max_sim = np.full(n, -np.inf)
+        remaining = np.ones(n, dtype=bool)
+        for _ in range(n):
+            penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
+            mmr = lam * rel - (1 - lam) * penalty
+            mmr[~remaining] = -np.inf
+            i = int(np.argmax(mmr))  # first maximum: ties go to the earlier sentence
+            if chosen and max_sim[i] >= float(self.redundancy):
+                remaining[i] = False
+                continue
+            chosen.append(i)
+            remaining[i] = False
+            max_sim = np.maximum(max_sim, sim[i])
+            if not remaining.any():
+                break
+        return chosen

@@ -1,0 +1,57 @@
+"""The lead baseline: the first sentences of the article body, after the dateline and byline.
+
+Lead-3 is the classic news baseline: reporters put the most important facts first (the "inverted
+pyramid"), so the opening sentences are hard to beat on news.
+
+Examples
+--------
+>>> from newsml.summarize.lead import LeadSummarizer
+>>> text = "BAMAKO, Mali (AP) — Mali cut ties with Ukraine. The army lost dozens. Senegal protested."
+>>> LeadSummarizer().summarize([text], max_sentences=1)[0].text
+'Mali cut ties with Ukraine.'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsml.summarize.base import BaseSummarizer, _Doc
+
+
+class LeadSummarizer(BaseSummarizer):
+    """Take the first ``k`` body sentences (k = ``max_sentences``, default ``default_sentences``).
+
+    Parameters
+    ----------
+    default_sentences:
+        Sentences returned when no length limit is given.
+    dedup_threshold:
+        Word-Jaccard similarity at which a sentence counts as a near-duplicate of an earlier one.
+    focus_weight:
+        Weight of focus relevance against position when ``focus`` is given (0..1).
+    focus_encoder:
+        Sentence encoder for focus relevance (None: the embedded all-MiniLM-L6-v2).
+    batch_size:
+        Documents prepared per batch.
+    progress:
+        Show a progress bar (None: only for long batches on a terminal).
+
+    Examples
+    --------
+    >>> LeadSummarizer(default_sentences=2).summarize(["One fact. Two facts. Three facts."])[0].sentences
+    [0, 1]
+    """
+
+    name = "lead"
+
+    def __init__(self, default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
+                 focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None) -> None:
+        self.default_sentences = default_sentences
+        self.dedup_threshold = dedup_threshold
+        self.focus_weight = focus_weight
+        self.focus_encoder = focus_encoder
+        self.batch_size = batch_size
+        self.progress = progress
+
+    def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
+        return [1.0 / (1.0 + np.arange(len(d.sentences), dtype=np.float64)) for d in docs]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsml.data.sentences import pysbd_sentences, split_sentences
+
+GOLD = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "sentences_gold.jsonl").open()]
+
+
+def test_gold_sample_is_big_enough_and_varied():
+    assert len(GOLD) >= 60
+    assert len({g["note"] for g in GOLD}) >= 10
+
+
+def test_gold_accuracy_beats_plain_pysbd():
+    ours = sum(split_sentences(g["text"]) == g["sentences"] for g in GOLD) / len(GOLD)
+    base = sum(pysbd_sentences(g["text"]) == g["sentences"] for g in GOLD) / len(GOLD)
+    assert ours >= 0.95
+    assert ours > base
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Insp. Kumar filed the report. The case was closed.", ["Insp. Kumar filed the report.", "The case was closed."]),
+    ("Col. Maiga spoke. The U.S. said nothing.", ["Col. Maiga spoke.", "The U.S. said nothing."]),
+    ("J. R. Smith scored. Fans cheered.", ["J. R. Smith scored.", "Fans cheered."]),
+    ('He said: "We stay." Then he left.', ['He said: "We stay."', "Then he left."]),
+    ("Profits hit $1.5bn, up 3.5%. Shares rose.", ["Profits hit $1.5bn, up 3.5%.", "Shares rose."]),
+    ("Sales rose to $10.9bn.For the year, profit fell.", ["Sales rose to $10.9bn.", "For the year, profit fell."]),
+    ("It ended at approx. 4 pm. Nobody was hurt.", ["It ended at approx. 4 pm.", "Nobody was hurt."]),
+    ("He moved to Washington, D.C. He liked it.", ["He moved to Washington, D.C.", "He liked it."]),
+    ('"It is over." "No," she said.', ['"It is over."', '"No," she said.']),
+])
+def test_tricky_cases(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_lines_are_boundaries_and_wrapped_lines_rejoin():
+    text = "HEADLINE IN CAPITALS\nThe ministry said the\nfigures were provisional. More later."
+    assert split_sentences(text) == ["HEADLINE IN CAPITALS", "The ministry said the figures were provisional.",
+                                     "More later."]
+
+
+def test_empty_input():
+    assert split_sentences("") == [] and split_sentences(" \n ") == []
+
+
+def test_seed_article_has_17_sentences(seeds_dir):
+    from newsml.data.lead import parse_lead
+    from newsml.data.normalize import normalize_text
+
+    text = (seeds_dir / "000_7720f7d8ad8d4f8e.txt").read_text(encoding="utf-8")
+    sents = split_sentences(parse_lead(normalize_text(text)).body)
+    assert 16 <= len(sents) <= 18
+    assert sents[0].startswith("The military junta")
