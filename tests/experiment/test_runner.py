@@ -105,6 +105,11 @@ def test_default_run_dir_and_resume(corpus_path, tmp_path, monkeypatch, counting
     assert b.path == a.path and b.reused == ["all"]
     c = run_experiment(cfg, force=True, log=lambda m: None)
     assert c.path != a.path and c.computed == ["classifier:test-counting"]
+    # an edited config gets a new directory, but unchanged parts are taken from earlier runs
+    d = run_experiment(cfg, ["summarizers.0.name=test-first-words", "evaluation.plots=false"], log=lambda m: None)
+    assert d.path not in (a.path, c.path)
+    assert d.reused == ["classifier:test-counting"] and d.computed == ["summarizer:test-first-words"]
+    assert counting.calls["fit"] == 2
 
 
 def test_limit_and_sample_are_seeded(corpus_path, tmp_path):

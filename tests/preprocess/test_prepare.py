@@ -187,3 +187,17 @@ def test_fifty_megabyte_document_is_truncated_not_crashing(tmp_path):
     dsd, m = prepare(f, tmp_path / "o", split="train=1")
     assert m["counts"]["truncated"] == 1 and m["counts"]["written"] == 1
     assert len(dsd["train"][0]["text"]) <= 200_000
+
+
+def test_duplicate_finder_near_and_exact():
+    from newsml.data.dedup import DuplicateFinder
+
+    story = ("Rebels took the northern town of Kidal on Monday after two days of heavy fighting with army "
+             "troops and allied militias, forcing thousands of residents to flee towards the border")
+    f = DuplicateFinder()
+    for i, t in enumerate([story + ", officials said.", "Parliament passed the budget.", story + ", residents said.",
+                           "PARLIAMENT  passed the budget!"]):
+        f.add(str(i), t)
+    groups = {tuple(g["ids"]): g["kind"] for g in f.groups()}
+    assert groups == {("0", "2"): "near", ("1", "3"): "exact"}
+    assert DuplicateFinder(near=False).groups() == []

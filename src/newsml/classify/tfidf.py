@@ -243,30 +243,35 @@ class TfidfClassifier(BaseClassifier):
     def _fit(self, texts: list[str], Y: np.ndarray) -> None:
         self._check_params()
         n_classes = Y.shape[1]
-        # calibration (every model but the multinomial logreg) and multi-label thresholds need CV scores
+        vecs = self._vectorizers()
+        X = fit_transform_vectorizers(vecs, texts)
+        # calibration (every model but the multinomial logreg) and multi-label thresholds need
+        # out-of-fold scores; the folds reuse the vectorised matrix (only the linear model is refitted)
         need_cv = not self._uses_softmax(n_classes)
         self.cv_proba_ = None
         platt = None
         cv_scores = None
         if need_cv and self.cv and self.cv >= 2 and len(texts) >= 2 * self.cv:
-            cv_scores = self._cv_scores(texts, Y)
-        vecs = self._vectorizers()
-        X = fit_transform_vectorizers(vecs, texts)
+            cv_scores = self._cv_scores(X, Y)
         coef, intercept = self._linear(X, Y)
-        if not self._uses_softmax(n_classes):
+        if need_cv:
             if cv_scores is None:
-                Z = np.asarray(X @ coef.T) + intercept
-                cv_scores = Z
+                cv_scores = np.asarray(X @ coef.T) + intercept
             platt = np.array([fit_platt(cv_scores[:, j], Y[:, j]) for j in range(n_classes)], dtype=np.float32)
+            bad = platt[:, 0] <= 0  # tiny data: out-of-fold scores can be uninformative
+            if bad.any():
+                Z = np.asarray(X @ coef.T) + intercept
+                for j in np.flatnonzero(bad):
+                    a, b = fit_platt(Z[:, j], Y[:, j])
+                    platt[j] = (a, b) if a > 0 else (1.0, 0.0)
         self.vectorizers_ = vecs
         self.coef_ = coef
         self.intercept_ = intercept
         self.platt_ = platt
+        self._tuned_ = None
         if cv_scores is not None and self.multi_label and self.tune_thresholds:
-            self.cv_proba_ = self._scores_to_proba(cv_scores, platt)
+            self.cv_proba_ = _sigmoid(cv_scores * platt[:, 0] + platt[:, 1])
             self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold)
-        else:
-            self._tuned_ = None
 
     def _initial_thresholds(self) -> np.ndarray:
         tuned = getattr(self, "_tuned_", None)
@@ -274,29 +279,21 @@ class TfidfClassifier(BaseClassifier):
             return np.asarray(tuned, dtype=np.float64)
         return super()._initial_thresholds()
 
-    def _cv_scores(self, texts: list[str], Y: np.ndarray) -> np.ndarray:
+    def _cv_scores(self, X, Y: np.ndarray) -> np.ndarray:
         """Out-of-fold decision scores (one column per class) from ``cv`` folds."""
         from sklearn.model_selection import KFold, StratifiedKFold
 
-        n = len(texts)
+        n = X.shape[0]
         out = np.zeros(Y.shape, dtype=np.float32)
-        if self.multi_label:
-            splitter = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n))
-        else:
+        splitter = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n))
+        if not self.multi_label:
             y = Y.argmax(1)
-            counts = np.bincount(y)
-            if counts.min() >= self.cv:
+            if np.bincount(y).min() >= self.cv:
                 splitter = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(
                     np.zeros(n), y)
-            else:
-                splitter = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n))
-        texts_arr = np.array(texts, dtype=object)
         for tr, te in splitter:
-            vecs = self._vectorizers()
-            Xtr = fit_transform_vectorizers(vecs, list(texts_arr[tr]))
-            coef, intercept = self._linear(Xtr, Y[tr])
-            Xte = transform_vectorizers(vecs, list(texts_arr[te]))
-            out[te] = np.asarray(Xte @ coef.T) + intercept
+            coef, intercept = self._linear(X[tr], Y[tr])
+            out[te] = np.asarray(X[te] @ coef.T) + intercept
         return out
 
     # ------------------------------------------------------------- prediction

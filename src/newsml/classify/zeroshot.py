@@ -50,10 +50,10 @@ from newsml.errors import ConfigError
 from newsml.taxonomy import compile_cue, load_taxonomy
 from newsml.taxonomy.loader import DATA_DIR, Taxonomy, parse_taxonomy
 
-FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_count", "gate"]
+FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_count", "gate", "doc_ex"]
 CALIBRATION_FILE = DATA_DIR / "calibration" / "zero-shot.json"
 #: fallback weights, used only when the calibration file is missing
-_FALLBACK = {"coef": [6.0, 2.0, 4.0, 3.0, 2.5, 0.5, -4.0], "intercept": -6.0, "threshold": 0.5}
+_FALLBACK = {"coef": [3.0, 3.0, 3.0, 4.0, 2.3, 1.6, -0.8, 1.0], "intercept": -5.5, "threshold": 0.3}
 _PROTO_CACHE: dict[tuple, np.ndarray] = {}
 
 
@@ -225,51 +225,74 @@ class ZeroShotClassifier(BaseClassifier):
         return [[compile_cue(c) for c in tax[str(lab)].cues] if (self.use_cues and str(lab) in tax) else []
                 for lab in self.classes_]
 
-    def _sentence_features(self, sentences: list[str]) -> np.ndarray:
+    def _sentence_features(self, sentences: list[str], E: np.ndarray | None = None) -> np.ndarray:
         """Features ``(n_sentences, n_classes, n_features)`` for a list of sentences."""
         protos, B = self._prototypes()
-        E = self._encode(sentences)
+        if E is None:
+            E = self._encode(sentences)
         n, C = len(sentences), len(self.classes_)
         F = np.zeros((n, C, len(FEATURES)), dtype=np.float64)
         if n == 0:
             return F
-        for j, P in enumerate(protos):
-            if len(P) == 0:
-                continue
-            S = E @ P.T
-            S.sort(axis=1)
-            F[:, j, 0] = S[:, -1]
-            F[:, j, 1] = S[:, -3:].mean(axis=1)
-        bg = (E @ B.T).max(axis=1) if B is not None and len(B) else np.zeros(n)
-        F[:, :, 2] = F[:, :, 0] - bg[:, None]
-        X = F[:, :, 0]
-        if C > 1:
-            top2 = np.sort(X, axis=1)[:, -2:]
-            best_other = np.where(X >= top2[:, [1]], top2[:, [0]], top2[:, [1]])
-            F[:, :, 3] = X - best_other
+        X, top3, gate = self._similarities(E, protos, B)
+        F[:, :, 0] = X
+        F[:, :, 1] = top3
+        F[:, :, 2] = X - self._bg(E, B)[:, None]
+        F[:, :, 3] = _margin(X)
         pats = self._cue_patterns()
         for i, s in enumerate(sentences):
             for j, p in enumerate(pats):
                 if p:
                     F[i, j, 4] = match_weight(s, p)[0]
         F[:, :, 5] = np.log1p(F[:, :, 4])
-        F[:, :, 6] = (bg - X.max(axis=1))[:, None] if B is not None else 0.0
+        F[:, :, 6] = gate[:, None]
+        F[:, :, 7] = X
         return F
 
+    @staticmethod
+    def _bg(E: np.ndarray, B: np.ndarray | None) -> np.ndarray:
+        return (E @ B.T).max(axis=1) if B is not None and len(B) else np.zeros(len(E))
+
+    def _similarities(self, E, protos, B):
+        """Best and top-3 exemplar similarity per topic, and the background gate, for rows of ``E``."""
+        X = np.zeros((len(E), len(protos)))
+        top3 = np.zeros_like(X)
+        for j, P in enumerate(protos):
+            if len(P) == 0:
+                continue
+            S = E @ P.T
+            S.sort(axis=1)
+            X[:, j] = S[:, -1]
+            top3[:, j] = S[:, -3:].mean(axis=1)
+        gate = self._bg(E, B) - X.max(axis=1) if B is not None else np.zeros(len(E))
+        return X, top3, gate
+
     def _doc_features(self, texts: Sequence[str]) -> np.ndarray:
-        """Document features ``(n_texts, n_classes, n_features)``: sentence features pooled."""
+        """Document features ``(n_texts, n_classes, n_features)``.
+
+        Sentence features are max-pooled (cue counts summed); the gate and ``doc_ex`` come from the
+        document centroid (mean sentence embedding), so one stray sentence in a long sports or
+        business story weighs less than the story as a whole.
+        """
         self._check_fitted()
         sents_per_doc = [split_sentences_for_evidence(t) or [t] for t in texts]
         flat = [s for ss in sents_per_doc for s in ss]
-        F = self._sentence_features(flat)
+        E = self._encode(flat)
+        F = self._sentence_features(flat, E)
+        protos, B = self._prototypes()
         out = np.zeros((len(texts), len(self.classes_), len(FEATURES)), dtype=np.float64)
+        cents = np.zeros((len(texts), E.shape[1]), dtype=np.float32)
         k = 0
         for i, ss in enumerate(sents_per_doc):
             block = F[k:k + len(ss)]
+            c = E[k:k + len(ss)].mean(axis=0)
+            cents[i] = c / max(float(np.linalg.norm(c)), 1e-9)
             k += len(ss)
             out[i] = block.max(axis=0)
             out[i, :, 5] = np.log1p(block[:, :, 4].sum(axis=0))
-            out[i, :, 6] = block[:, :, 6].min(axis=0)
+        Xc, _, gate_c = self._similarities(cents, protos, B)
+        out[:, :, 6] = gate_c[:, None]
+        out[:, :, 7] = Xc
         return out
 
     # ---------------------------------------------------------------- scoring
@@ -308,6 +331,15 @@ class ZeroShotClassifier(BaseClassifier):
         self.calibrated_thresholds_ = dict(state.get("calibrated_thresholds", {}))
         self.default_threshold_ = float(state.get("default_threshold", 0.5))
         self.fitted_threshold_ = state.get("fitted_threshold")
+
+
+def _margin(X: np.ndarray) -> np.ndarray:
+    """Each column minus the best other column (row-wise)."""
+    if X.shape[1] < 2:
+        return np.zeros_like(X)
+    top2 = np.sort(X, axis=1)[:, -2:]
+    best_other = np.where(X >= top2[:, [1]], top2[:, [0]], top2[:, [1]])
+    return X - best_other
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -2,15 +2,16 @@
 
 Exact duplicates share the SHA-1 of their lower-cased, whitespace-collapsed text. Near duplicates have
 an estimated Jaccard similarity of word 3-shingles of at least ``threshold`` (default 0.8), found with
-MinHash LSH (64 permutations) and confirmed with the MinHash estimate. Groups are the connected
+MinHash LSH (128 permutations, candidate threshold 0.15 lower for recall) and confirmed with the
+MinHash estimate. Groups are the connected
 components of both relations; the first document of a group (input order) is its representative.
 
 Examples
 --------
 >>> finder = DuplicateFinder()
->>> for i, t in enumerate(["Rebels took the town of Kidal on Monday after heavy fighting with troops",
-...                        "Rebels took the town of Kidal on Monday after heavy fighting with the troops",
-...                        "Parliament passed the budget."]):
+>>> story = ("Rebels took the northern town of Kidal on Monday after two days of heavy fighting with army "
+...          "troops and allied militias, forcing thousands of residents to flee towards the Algerian border")
+>>> for i, t in enumerate([story + ", officials said.", story + ", residents said.", "Parliament passed the budget."]):
 ...     finder.add(str(i), t)
 >>> [g["ids"] for g in finder.groups()]
 [['0', '1']]
@@ -36,8 +37,8 @@ class DuplicateFinder:
     ----------
     threshold : float, default 0.8
         Jaccard similarity (word ``shingle``-grams) above which two documents are near duplicates.
-    num_perm : int, default 64
-        MinHash permutations.
+    num_perm : int, default 128
+        MinHash permutations (the estimate's standard error is about 0.03 at 128).
     shingle : int, default 3
         Words per shingle (shorter texts use the whole text as one shingle).
     near : bool, default True
@@ -54,7 +55,7 @@ class DuplicateFinder:
     'exact'
     """
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, near: bool = True,
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle: int = 3, near: bool = True,
                  seed: int = 1):
         self.threshold = threshold
         self.num_perm = num_perm
@@ -103,7 +104,7 @@ class DuplicateFinder:
         from datasketch import LeanMinHash, MinHash, MinHashLSH
 
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            self._lsh = MinHashLSH(threshold=max(0.05, self.threshold - 0.15), num_perm=self.num_perm)
             proto = MinHash(num_perm=self.num_perm, seed=self.seed)
             self._perms, self._scheme = proto.permutations, proto.scheme
         k = self.shingle

@@ -24,7 +24,7 @@ ngec_plover   ngec_synthetic_plover/...plover.jsonl      SYNTHETIC stories; PLOV
 Examples
 --------
 >>> sorted(list_recipes())[:3]
-['ag_news', 'bbc', 'case2021']
+['ag_news', 'bbc', 'cameo']
 """
 
 from __future__ import annotations

@@ -88,6 +88,30 @@ def pysbd_sentences(text: str) -> list[str]:
     return out
 
 
+_SAFE_CUT = re.compile(r"(?<=[a-z]{3}[.!?]) (?=[A-Z][a-z])")
+_CHUNK = 2000
+
+
+def _chunks(line: str) -> list[str]:
+    """Cut very long paragraphs at near-certain sentence ends (pysbd slows down badly on them)."""
+    if len(line) <= 2 * _CHUNK:
+        return [line]
+    out, start = [], 0
+    while len(line) - start > 2 * _CHUNK:
+        m = _SAFE_CUT.search(line, start + _CHUNK)
+        if m is None or m.start() - start > 4 * _CHUNK:
+            space = line.find(" ", start + 2 * _CHUNK)
+            if space < 0:
+                break
+            out.append(line[start:space])
+            start = space + 1
+        else:
+            out.append(line[start:m.start()])
+            start = m.end()
+    out.append(line[start:])
+    return out
+
+
 def _should_merge(prev: str, nxt: str) -> bool:
     if _PUNCT_ONLY.match(nxt):
         return True
@@ -143,7 +167,8 @@ def split_sentences(text: str) -> list[str]:
         return []
     seg = _segmenter()
     out: list[str] = []
-    for line in _paragraph_lines(text):
+    lines = [c for line in _paragraph_lines(text) for c in _chunks(line)]
+    for line in lines:
         line = _RUN_ON.sub(lambda m: m.group(1) + " ", line)
         # Processor.process() is what Segmenter.segment() runs, minus its per-sentence span search
         raw = [s.strip() for s in seg.processor(line).process() if s and s.strip()]

@@ -5,7 +5,7 @@ Examples
 >>> parse_split_spec("train=0.8,validation=0.1,test=0.1")
 {'train': 0.8, 'validation': 0.1, 'test': 0.1}
 >>> assign_splits(["a", "b", "c", "d"], ["x", "x", "y", "y"], {"train": 0.5, "test": 0.5}, seed=0)
-['test', 'train', 'train', 'test']
+['train', 'test', 'test', 'train']
 """
 
 from __future__ import annotations

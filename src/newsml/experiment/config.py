@@ -86,6 +86,8 @@ class EvaluationConfig(_Strict):
     encoder: str | None = None
     plots: bool = True
     compare: bool = Field(True, description="paired significance tests between the systems of a run")
+    memory_sample: int = Field(0, ge=0, description="re-run prediction on this many documents under tracemalloc "
+                                                    "to record peak Python heap memory (0: off)")
 
 
 class ExperimentConfig(_Strict):

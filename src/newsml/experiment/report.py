@@ -58,9 +58,16 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _mem(result: dict[str, Any]) -> str:
+    m = result.get("timing", {}).get("peak_memory_mib")
+    return f"{m:.1f}" if m is not None else "–"
+
+
 def _speed(result: dict[str, Any]) -> str:
     dps = result.get("timing", {}).get("docs_per_second")
-    return f"{dps:.1f}" if dps else "–"
+    if not dps:
+        return "–"
+    return f"{dps:.1f}" if dps >= 10 else f"{dps:.2g}"
 
 
 # ------------------------------------------------------------------------------ comparisons
@@ -194,7 +201,9 @@ def write_run_report(path: str | Path, metrics: dict[str, Any], plots: bool = Tr
     md += [f"- data: `{data.get('source')}`, split `{data.get('eval_split')}`, {data.get('n_eval')} evaluation "
            f"documents ({data.get('n_train', 0)} training); fingerprint `{str(data.get('fingerprint', ''))[:16]}`",
            f"- seed {metrics.get('seed')}; intervals are 95% percentile bootstrap CIs over documents "
-           "(1000 resamples unless the config says otherwise)",
+           f"({metrics.get('n_boot', 1000)} resamples); docs/s: prediction only (time.perf_counter, "
+           "model loading included); peak MiB: Python heap (tracemalloc) predicting "
+           f"{metrics.get('memory_sample') or 'a sample of'} documents, when measured",
            "- reproduce: `newsml run config.yaml` (the resolved config saved next to this report)"]
     n_eval = data.get("n_eval") or 0
     if n_eval < 30:
@@ -209,14 +218,14 @@ def write_run_report(path: str | Path, metrics: dict[str, Any], plots: bool = Tr
         for r in cls.values():
             keys += [k for k in classification_keys(r["report"]) if k not in keys]
         rows = [[k, *(fmt_ci(r["report"]["metrics"].get(m)) for m in keys),
-                 f"{r['timing']['fit_seconds']:.1f}", _speed(r)] for k, r in cls.items()]
+                 f"{r['timing']['fit_seconds']:.1f}", _speed(r), _mem(r)] for k, r in cls.items()]
         md += ["## Classification" + (" (multi-label)" if multi else ""), "",
-               _table(["system", *keys, "fit s", "docs/s"], rows), ""]
+               _table(["system", *keys, "fit s", "docs/s", "peak MiB"], rows), ""]
         for key, r in cls.items():
             rep = r["report"]
             per = sorted(rep["per_label"].items(), key=lambda kv: (-kv[1]["support"], kv[0]))
             rows = [[lab, f"{d['precision']:.3f}", f"{d['recall']:.3f}",
-                     fmt_ci({"value": d["f1"], "low": d["f1_low"], "high": d["f1_high"]}),
+                     fmt_ci({"value": d["f1"], "low": d["f1_low"], "high": d["f1_high"], "n": rep["n"]}),
                      str(d["support"]), str(d["predicted"])] for lab, d in per[:40]]
             more = f" (top 40 of {len(per)} by support)" if len(per) > 40 else ""
             md += [f"### Per-label scores: {key}{more}", "",
@@ -231,12 +240,12 @@ def write_run_report(path: str | Path, metrics: dict[str, Any], plots: bool = Tr
         for r in summ.values():
             keys += [k for k in summarization_keys(r["report"]) if k not in keys]
         rows = [[k, *(fmt_ci(r["report"]["metrics"].get(m), 1 if m == "length_words" else 3) for m in keys),
-                 _speed(r)] for k, r in summ.items()]
+                 _speed(r), _mem(r)] for k, r in summ.items()]
         md += ["## Summarisation", "",
                "ROUGE is F1 (rouge-score, Porter stemmer; Lsum on sentences split by newsml). "
                "`length_words`: summary words; `novel_2gram`: share of summary bigrams not in the source; "
                "`sim_*`: cosine similarity of MiniLM embeddings.", "",
-               _table(["system", *keys, "docs/s"], rows), ""]
+               _table(["system", *keys, "docs/s", "peak MiB"], rows), ""]
         for img in ("rouge", "summary_stats"):
             if img in images:
                 md += [f"![{img}]({images[img]})", ""]

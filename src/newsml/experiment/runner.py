@@ -175,10 +175,22 @@ def _build(registry, comp: ComponentConfig, seed: int, extra: dict[str, Any]):
         sig = inspect.signature(cls).parameters
     except (TypeError, ValueError):
         sig = {}
-    for key, value in {**extra, "random_state": seed, "seed": seed}.items():
+    for key, value in {**extra, "random_state": seed, "seed": seed, "progress": False}.items():
         if key in sig and key not in params:
             params[key] = value
     return registry.build(comp.name, **params), params
+
+
+def peak_memory_mib(fn: Callable[[], Any]) -> float:
+    """Peak Python heap (MiB, tracemalloc) while ``fn()`` runs; torch tensor memory is not seen."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def _gold(rows: list[dict[str, Any]], multi: bool) -> list:
@@ -222,6 +234,8 @@ def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: 
     except NotFittedError as exc:
         raise ConfigError(f"{where}.fit: {exc} (set fit: always and give a train split)") from None
     pred_s = time.perf_counter() - t0
+    k = cfg.evaluation.memory_sample
+    mem = round(peak_memory_mib(lambda: clf.predict_proba(texts[:k])), 1) if k else None
     classes = [str(c) for c in getattr(clf, "classes_", [])]
     gold = _gold(data.eval_rows, data.multi_label)
     multi = data.multi_label
@@ -242,7 +256,8 @@ def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: 
         "kind": "classifier", "id": comp.key, "name": canonical, "params": _jsonable(params), "fitted": do_fit,
         "classes": classes, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
-                   "docs_per_second": len(texts) / pred_s if pred_s > 0 else None},
+                   "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
+                   "peak_memory_mib": mem, "memory_sample": k or None},
         "report": report,
     }
     return result, preds
@@ -256,9 +271,10 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
     summ, params = _build(summarizers, comp, cfg.seed, {})
     canonical = summarizers.canonical(comp.name)
     needs_fit = bool(getattr(type(summ), "requires_fit", False))
-    do_fit = comp.fit == "always" or (comp.fit == "auto" and needs_fit)
-    fit_s = 0.0
     train = [r for r in data.train_rows if r["summary"]]
+    # auto: train trainable summarisers when there is training data, else use them as shipped
+    do_fit = comp.fit == "always" or (comp.fit == "auto" and needs_fit and bool(train))
+    fit_s = 0.0
     if do_fit:
         if not train:
             raise ConfigError(f"{where}.fit: {comp.name!r} needs training data but split "
@@ -278,8 +294,13 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
     except ImportError:  # pragma: no cover
         pass
     t0 = time.perf_counter()
-    out = summ.summarize(inputs, **options)
+    try:
+        out = summ.summarize(inputs, **options)
+    except NotFittedError as exc:
+        raise ConfigError(f"{where}.fit: {exc} (give a train split with summaries, or fit: always)") from None
     pred_s = time.perf_counter() - t0
+    k = cfg.evaluation.memory_sample
+    mem = round(peak_memory_mib(lambda: summ.summarize(inputs[:k], **options)), 1) if k else None
     summaries = [getattr(s, "text", s) for s in out]
     refs = [r["summary"] for r in data.eval_rows]
     has_refs = any(refs)
@@ -297,7 +318,8 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
         "kind": "summarizer", "id": comp.key, "name": canonical, "params": _jsonable(params), "fitted": do_fit,
         "options": comp.options, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
-                   "docs_per_second": len(texts) / pred_s if pred_s > 0 else None},
+                   "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
+                   "peak_memory_mib": mem, "memory_sample": k or None},
         "report": report,
     }
     return result, preds
@@ -418,11 +440,14 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
            [("summarizer", i, c) for i, c in enumerate(cfg.summarizers)]
     for kind, i, comp in jobs:
         part = path / "parts" / f"{kind}-{_safe(comp.key)}"
+        scoring = {k: resolved["evaluation"][k] for k in ("n_boot", "level", "embeddings", "encoder")}
         part_hash = rd.stable_hash({"component": comp.model_dump(mode="json"), "kind": kind, "seed": cfg.seed,
-                                    "dataset": resolved["dataset"], "evaluation": resolved["evaluation"],
+                                    "dataset": resolved["dataset"], "evaluation": scoring,
                                     "data": data.info["fingerprint"], "train": data.info["train_fingerprint"]})
         done = part / "done.json"
-        if not force and done.exists() and rd.read_json(done).get("hash") == part_hash:
+        if not force and not _part_done(part, part_hash) and out is None:
+            _copy_part_from_earlier_run(root, path, part, part_hash)
+        if not force and _part_done(part, part_hash):
             result = rd.read_json(part / "result.json")
             preds = rd.read_jsonl(part / "predictions.jsonl")
             reused.append(f"{kind}:{comp.key}")
@@ -444,12 +469,36 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
 
     comparisons = compare_within_run(results, all_preds, cfg) if cfg.evaluation.compare else {}
     metrics = {"name": cfg.name, "description": cfg.description, "seed": cfg.seed, "run_hash": run_hash,
+               "n_boot": cfg.evaluation.n_boot, "memory_sample": cfg.evaluation.memory_sample,
                "data": data.info, **results, "comparisons": comparisons}
     rd.write_jsonl_atomic(path / "predictions.jsonl", all_preds)
     rd.write_json_atomic(path / "metrics.json", metrics)
     write_run_report(path, metrics, plots=cfg.evaluation.plots)
     rd.mark_complete(path, {"run_hash": run_hash, "reused": reused, "computed": computed})
     return RunResult(path, metrics, True, reused, computed)
+
+
+def _part_done(part: Path, part_hash: str) -> bool:
+    done = part / "done.json"
+    try:
+        return done.exists() and rd.read_json(done).get("hash") == part_hash
+    except (OSError, ValueError):
+        return False
+
+
+def _copy_part_from_earlier_run(root: Path, path: Path, part: Path, part_hash: str) -> None:
+    """Reuse a finished part with the same hash from an earlier run of the same config name."""
+    if not root.is_dir():
+        return
+    for d in sorted((p for p in root.iterdir() if p.is_dir() and p != path), reverse=True):
+        other = d / part.relative_to(path)
+        if _part_done(other, part_hash):
+            tmp = part.with_name(part.name + ".copying")
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(other, tmp)
+            shutil.rmtree(part, ignore_errors=True)
+            os.replace(tmp, part)
+            return
 
 
 def _safe(name: str) -> str:

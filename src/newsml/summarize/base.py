@@ -112,6 +112,22 @@ _JUNK = re.compile(
 )
 
 
+# Daily Mail-style page header: "By . Name . PUBLISHED: . 10:01 EST, 3 March 2014 . | . UPDATED: . ... 2014 ."
+_DM_BY = re.compile(r"^\s*By\s*\.\s*(?:[A-Z][\w'’\-]*\.?\s*){1,5}\.\s*"
+                    r"(?:(?:and|&)\s*\.?\s*(?:[A-Z][\w'’\-]*\s*){1,5}\.\s*)?")
+_DM_STAMP = re.compile(r"^\s*(?:PUBLISHED:\s*\.\s*[^|]{0,60}?\.\s*\|\s*\.\s*)?"
+                       r"(?:UPDATED:\s*\.\s*[^.]{0,60}?\d{4}\s*\.\s*|Last updated at [^.]{0,60}?\d{4}\s*\.\s*)")
+
+
+def _strip_page_header(text: str) -> str:
+    m = _DM_BY.match(text)
+    rest = text[m.end():] if m else text
+    s = _DM_STAMP.match(rest)
+    if s:
+        rest = rest[s.end():]
+    return rest if len(rest.strip()) > 20 else text
+
+
 def strip_lead(text: str) -> str:
     """Remove a news lead (source, dateline, byline) from the start of ``text``.
 
@@ -134,7 +150,7 @@ def strip_lead(text: str) -> str:
                 text = body
         except Exception:  # noqa: BLE001 - the safety net below still applies
             pass
-    text = text.lstrip()
+    text = _strip_page_header(text.lstrip())
     for pat in _LEAD_PATTERNS:
         m = pat.match(text)
         if m and len(text) - m.end() > 20:

@@ -2,7 +2,7 @@
 
 * **centroid**: a sentence's score is the cosine between its embedding and the article centroid (the
   mean of all sentence embeddings); sentences too similar (cosine >= ``redundancy``) to a better one are
-  skipped.
+  used only when nothing else is left.
 * **mmr** (Maximal Marginal Relevance, Carbonell & Goldstein 1998): sentences are picked one by one,
   maximising ``lambda_ * relevance - (1 - lambda_) * max similarity to the sentences already picked``,
   so the summary covers different facts. Relevance is the centroid similarity (blended with focus
@@ -107,11 +107,13 @@ class CentroidSummarizer(_EmbeddingSummarizer):
         if E is None or len(E) == 0:
             return base
         kept: list[int] = []
+        skipped: list[int] = []
         for i in base:
             if kept and float(np.max(E[kept] @ E[i])) >= float(self.redundancy):
+                skipped.append(i)  # redundant: only used if nothing else is left
                 continue
             kept.append(i)
-        return kept
+        return kept + skipped
 
 
 class MMRSummarizer(_EmbeddingSummarizer):
@@ -153,6 +155,7 @@ class MMRSummarizer(_EmbeddingSummarizer):
         rel = _minmax(scores)
         sim = E @ E.T
         chosen: list[int] = []
+        skipped: list[int] = []
         max_sim = np.full(n, -np.inf)
         remaining = np.ones(n, dtype=bool)
         for _ in range(n):
@@ -162,10 +165,13 @@ class MMRSummarizer(_EmbeddingSummarizer):
             i = int(np.argmax(mmr))  # first maximum: ties go to the earlier sentence
             if chosen and max_sim[i] >= float(self.redundancy):
                 remaining[i] = False
+                skipped.append(i)  # redundant: only used if nothing else is left
+                if not remaining.any():
+                    break
                 continue
             chosen.append(i)
             remaining[i] = False
             max_sim = np.maximum(max_sim, sim[i])
             if not remaining.any():
                 break
-        return chosen
+        return chosen + skipped

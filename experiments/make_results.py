@@ -1,0 +1,254 @@
+"""Generate the README "Results" section (docs/readme/results.md) from benchmark outputs.
+
+Nothing in that section is typed by hand. Sources:
+
+* ``experiments/results/<name>.json`` (+ ``<name>.md``) written by the benchmark scripts
+  ``experiments/bench_*.py``: the ``.md`` is included as written (headings demoted), or, when there
+  is no ``.md``, the JSON is rendered generically (every number; ``{value, low, high}`` as CIs);
+* run directories of the benchmark configs ``configs/bench/*.yaml`` (``newsml run``): the latest
+  *complete* run of each config under ``runs/<name>/`` (or the ones given with ``--runs``) is first
+  snapshotted to ``experiments/results/run_<name>.json`` / ``.md`` (metrics without per-document
+  scores, plus the tables of its report), so the section can be regenerated from a clean clone.
+
+Usage::
+
+    .venv/bin/python experiments/make_results.py                 # snapshot bench runs, write results.md
+    .venv/bin/python experiments/make_results.py --runs runs/bench_bbc_classifiers/20261127-101500
+    .venv/bin/python experiments/make_results.py --no-snapshot   # only render experiments/results/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "experiments" / "results"
+OUT = ROOT / "docs" / "readme" / "results.md"
+MAX_ROWS = 60
+
+
+# ----------------------------------------------------------------------------- run snapshots
+def _strip_per_doc(obj):
+    if isinstance(obj, dict):
+        return {k: _strip_per_doc(v) for k, v in obj.items() if k != "per_doc"}
+    if isinstance(obj, list):
+        return [_strip_per_doc(v) for v in obj]
+    return obj
+
+
+def latest_complete_run(name: str, runs_dir: Path) -> Path | None:
+    root = runs_dir / name
+    if not root.is_dir():
+        return None
+    done = sorted((d for d in root.iterdir() if (d / "COMPLETE").exists() and (d / "metrics.json").exists()),
+                  key=lambda d: (d / "COMPLETE").stat().st_mtime)
+    return done[-1] if done else None
+
+
+def bench_configs() -> dict[str, Path]:
+    """Config name -> path for configs/bench/*.yaml (name read from the file)."""
+    import yaml
+
+    out = {}
+    for p in sorted((ROOT / "configs" / "bench").glob("*.yaml")):
+        try:
+            name = (yaml.safe_load(p.read_text()) or {}).get("name")
+        except yaml.YAMLError:
+            continue
+        if name:
+            out[str(name)] = p
+    return out
+
+
+def snapshot_run(run_dir: Path, config_path: Path | None = None, results_dir: Path = RESULTS) -> Path:
+    """Write experiments/results/run_<name>.json and .md from a complete run directory."""
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    env = json.loads((run_dir / "environment.json").read_text()) if (run_dir / "environment.json").exists() else {}
+    name = metrics.get("name", run_dir.parent.name)
+    cfg_rel = None
+    if config_path:
+        try:
+            cfg_rel = str(Path(config_path).resolve().relative_to(ROOT))
+        except ValueError:
+            cfg_rel = str(config_path)
+    snap = {
+        "kind": "newsml-run",
+        "name": name,
+        "command": f"newsml run {cfg_rel}" if cfg_rel else None,
+        "run_dir": str(run_dir),
+        "completed": json.loads((run_dir / "COMPLETE").read_text()).get("completed"),
+        "environment": {k: env.get(k) for k in ("python", "cpu", "cpu_count", "git")},
+        "metrics": _strip_per_doc(metrics),
+    }
+    results_dir.mkdir(parents=True, exist_ok=True)
+    jpath = results_dir / f"run_{name}.json"
+    jpath.write_text(json.dumps(snap, indent=2, ensure_ascii=False) + "\n")
+    report = (run_dir / "report.md").read_text()
+    report = "\n".join(line for line in report.splitlines() if not line.startswith("!["))  # plots stay in the run
+    head = [f"Reproduce: `{snap['command']}`." if snap["command"] else "",
+            f"Run finished {snap['completed']} on {env.get('cpu', '?')} ({env.get('cpu_count', '?')} logical CPUs), "
+            f"commit `{(env.get('git') or {}).get('commit') or 'n/a'}`.", ""]
+    (results_dir / f"run_{name}.md").write_text("\n".join(head) + "\n" + report.rstrip() + "\n")
+    return jpath
+
+
+# ----------------------------------------------------------------------------- rendering
+def _is_ci(d) -> bool:
+    return isinstance(d, dict) and {"value", "low", "high"} <= set(d)
+
+
+def _num(x) -> str:
+    if isinstance(x, bool):
+        return str(x)
+    if isinstance(x, int):
+        return str(x)
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "n/a"
+        return f"{x:.4g}" if abs(x) >= 1000 or abs(x) < 0.001 and x != 0 else f"{x:.3f}"
+    return str(x)
+
+
+def _flatten(obj, prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if _is_ci(obj):
+        v, lo, hi = obj["value"], obj["low"], obj["high"]
+        rows.append((prefix, f"{_num(v)} [{_num(lo)}, {_num(hi)}]"))
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            rows += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(obj, list):
+        if obj and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in obj) and len(obj) <= 8:
+            rows.append((prefix, ", ".join(_num(x) for x in obj)))
+        elif len(obj) <= 20:
+            for i, v in enumerate(obj):
+                rows += _flatten(v, f"{prefix}[{i}]")
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        rows.append((prefix, _num(obj)))
+    return rows
+
+
+def render_json(data) -> str:
+    """Every number of a results JSON as a two-column table (CIs as ``value [low, high]``)."""
+    rows = _flatten(data)
+    more = len(rows) - MAX_ROWS
+    rows = rows[:MAX_ROWS]
+    out = ["| quantity | value |", "|---|---|"] + [f"| `{k}` | {v} |" for k, v in rows]
+    if more > 0:
+        out.append(f"\n({more} more numbers in the JSON file.)")
+    return "\n".join(out)
+
+
+def demote(md: str, levels: int = 2) -> str:
+    """Push Markdown headings down ``levels`` levels (so a report's '#' title becomes '###')."""
+    out, fence = [], False
+    for line in md.splitlines():
+        if line.strip().startswith("```"):
+            fence = not fence
+        if not fence and re.match(r"^#{1,6} ", line):
+            line = "#" * levels + line
+        out.append(line)
+    return "\n".join(out)
+
+
+def _script_for(name: str) -> str | None:
+    cand = ROOT / "experiments" / f"bench_{name}.py"
+    if cand.exists():
+        return f"experiments/bench_{name}.py"
+    for p in sorted((ROOT / "experiments").glob("bench_*.py")):
+        try:
+            text = p.read_text()
+        except OSError:
+            continue
+        if re.search(rf"[\"'/]{re.escape(name)}(\.json|[\"'])", text):
+            return f"experiments/{p.name}"
+    return None
+
+
+def _title(name: str, data) -> str:
+    if isinstance(data, dict):
+        for key in ("title", "benchmark", "description"):
+            if isinstance(data.get(key), str) and len(data[key]) < 120:
+                return data[key]
+    return name.replace("_", " ")
+
+
+def build(results_dir: Path = RESULTS) -> str:
+    files = sorted(p for p in results_dir.glob("*.json") if not p.name.startswith("."))
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["## Results", "",
+             f"*Generated by `experiments/make_results.py` on {now} from `experiments/results/*.json`; "
+             "do not edit by hand: rerun the benchmark, then this script.* Intervals are 95% bootstrap "
+             "confidence intervals over documents unless a table says otherwise; each benchmark runs its "
+             "peer baseline in the same script or run. Timings come from a shared 2-core machine and are "
+             "noisy lower bounds.", ""]
+    if not files:
+        lines += ["No benchmark results yet: run `experiments/bench_*.py` or "
+                  "`newsml run configs/bench/<name>.yaml`, then `experiments/make_results.py`.", ""]
+        return "\n".join(lines)
+    index, sections = [], []
+    for p in files:
+        name = p.stem
+        try:
+            data = json.loads(p.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            sections += [f"### {name}", "", f"(could not read {p.name}: {exc})", ""]
+            continue
+        if isinstance(data, dict) and data.get("kind") == "newsml-run":
+            how = f"`{data['command']}`" if data.get("command") else "a `newsml run` config"
+            title = f"{data.get('name')} (newsml run)"
+        else:
+            script = _script_for(name)
+            how = f"`python {script}`" if script else "see experiments/"
+            title = _title(name, data)
+        anchor = re.sub(r"[^a-z0-9 -]", "", f"{name}").replace(" ", "-")
+        index.append(f"| [{name}](#{anchor}) | {title} | {how} |")
+        md_path = p.with_suffix(".md")
+        body = demote(md_path.read_text().strip()) if md_path.exists() else render_json(data)
+        sections += [f"### {name}", "", f"Reproduce with {how}; raw numbers in `experiments/results/{p.name}`.", "",
+                     body, ""]
+    lines += ["| benchmark | what | reproduce |", "|---|---|---|", *index, ""] + sections
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", nargs="*", default=None, help="run directories to snapshot (default: latest "
+                                                            "complete run of each configs/bench/*.yaml)")
+    ap.add_argument("--runs-dir", default=str(ROOT / "runs"), help="where newsml run wrote its runs")
+    ap.add_argument("--no-snapshot", action="store_true", help="do not snapshot run directories")
+    ap.add_argument("--results", default=str(RESULTS))
+    ap.add_argument("--out", default=str(OUT))
+    args = ap.parse_args(argv)
+    if not args.no_snapshot:
+        configs = bench_configs()
+        if args.runs:
+            runs = [(Path(r), None) for r in args.runs]
+        else:
+            runs = [(latest_complete_run(n, Path(args.runs_dir)), p) for n, p in configs.items()]
+        for run_dir, cfg in runs:
+            if run_dir is None:
+                continue
+            if not (run_dir / "COMPLETE").exists():
+                print(f"skipping incomplete run {run_dir}", file=sys.stderr)
+                continue
+            if cfg is None:
+                name = json.loads((run_dir / "metrics.json").read_text()).get("name")
+                cfg = configs.get(name)
+            print(f"snapshot {snapshot_run(run_dir, cfg, Path(args.results))}", file=sys.stderr)
+    text = build(Path(args.results))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
