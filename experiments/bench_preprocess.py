@@ -130,7 +130,7 @@ def throughput(name: str, file: Path, limit: int, tmp: Path) -> dict:
             shutil.rmtree(target, ignore_errors=True)
             if system == "newsml":
                 return prepare(name, target, data_dir=str(file.parents[1]), limit=limit, progress=False)[1][
-                    "counts"]["written"]
+                    "totals"]["written"]
             return naive_prepare(file, target, limit)
 
         n, dt, _ = _timed(run, memory=False)

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calibrate", action="store_true", help="recalibrate on the tune split and rewrite "
                     f"{CALIBRATION_FILE.relative_to(REPO)}")
-    ap.add_argument("--bbc-calib", type=int, default=60, help="BBC non-political articles added as no-topic "
+    ap.add_argument("--bbc-calib", type=int, default=30, help="BBC non-political articles added as no-topic "
                     "examples when calibrating (0 = none)")
     ap.add_argument("--bbc-eval", type=int, default=100, help="BBC articles in the real-news no-topic check")
     args = ap.parse_args(argv)

@@ -90,8 +90,10 @@ def snapshot_run(run_dir: Path, config_path: Path | None = None, results_dir: Pa
     jpath = results_dir / f"run_{name}.json"
     jpath.write_text(json.dumps(snap, indent=2, ensure_ascii=False) + "\n")
     report = (run_dir / "report.md").read_text()
-    report = "\n".join(line for line in report.splitlines() if not line.startswith("!["))  # plots stay in the run
-    head = [f"Reproduce: `{snap['command']}`." if snap["command"] else "",
+    # plots stay in the run directory; the run's own title is replaced by ours
+    report = "\n".join(line for line in report.splitlines()
+                       if not line.startswith("![") and not line.startswith("# Run report"))
+    head = [f"# {name} (newsml run)", "",
             f"Run finished {snap['completed']} on {env.get('cpu', '?')} ({env.get('cpu_count', '?')} logical CPUs), "
             f"commit `{(env.get('git') or {}).get('commit') or 'n/a'}`.", ""]
     (results_dir / f"run_{name}.md").write_text("\n".join(head) + "\n" + report.rstrip() + "\n")
@@ -207,12 +209,22 @@ def build(results_dir: Path = RESULTS) -> str:
             script = _script_for(name)
             how = f"`python {script}`" if script else "see experiments/"
             title = _title(name, data)
-        anchor = re.sub(r"[^a-z0-9 -]", "", f"{name}").replace(" ", "-")
-        index.append(f"| [{name}](#{anchor}) | {title} | {how} |")
+        anchor = "results-" + re.sub(r"[^a-z0-9-]+", "-", name.lower())
         md_path = p.with_suffix(".md")
-        body = demote(md_path.read_text().strip()) if md_path.exists() else render_json(data)
-        sections += [f"### {name}", "", f"Reproduce with {how}; raw numbers in `experiments/results/{p.name}`.", "",
-                     body, ""]
+        heading = f"### {name}"
+        if md_path.exists():
+            body = md_path.read_text().strip()
+            first = body.splitlines()[0] if body else ""
+            if re.match(r"^#{1,6} ", first):  # the benchmark's own title becomes the section heading
+                title = first.lstrip("#").strip()
+                heading = f"### {title}"
+                body = "\n".join(body.splitlines()[1:]).strip()
+            body = demote(body)
+        else:
+            body = render_json(data)
+        index.append(f"| [{name}](#{anchor}) | {title} | {how} |")
+        sections += [f'<a id="{anchor}"></a>', "", heading, "",
+                     f"Reproduce with {how}; raw numbers in `experiments/results/{p.name}`.", "", body, ""]
     lines += ["| benchmark | what | reproduce |", "|---|---|---|", *index, ""] + sections
     return "\n".join(lines).rstrip() + "\n"
 

@@ -63,6 +63,7 @@ def test_report_command(tmp_path, corpus_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
 
 
+@pytest.mark.slow
 def test_cli_subprocess_contract(tmp_path, corpus_path):
     """The installed entry point itself (a fresh process), as a user runs it."""
     cfg = write_config(tmp_path, corpus_path)

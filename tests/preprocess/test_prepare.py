@@ -57,7 +57,7 @@ def test_seed_article_cli(seeds_dir, tmp_path, capsys):
     meta = json.loads(rec["meta"])
     assert meta["origin"] == "000_7720f7d8ad8d4f8e.txt"
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["counts"]["written"] == 1 and manifest["fingerprint"].startswith("sha256:")
+    assert manifest["totals"]["written"] == 1 and manifest["fingerprint"].startswith("sha256:")
 
 
 def test_missing_recipe_data_is_one_clear_line(tmp_path, capsys):
@@ -73,7 +73,7 @@ def test_splits_are_deterministic_stratified_and_order_independent(tmp_path):
     b, mb = prepare(_write(tmp_path / "b.jsonl", list(reversed(rows))), tmp_path / "ob",
                     split="train=0.6,validation=0.2,test=0.2")
     assert _split_of(a) == _split_of(b)
-    assert ma["counts"]["per_split"] == {"train": 54, "validation": 18, "test": 18}
+    assert ma["counts"] == {"train": 54, "validation": 18, "test": 18}
     for split in ("train", "validation", "test"):
         counts = ma["labels"][split]
         assert len(set(counts.values())) == 1, counts  # 30 per label split 18/6/6
@@ -133,9 +133,9 @@ def test_duplicates_reported_then_dropped_and_story_grouping(tmp_path):
     assert d["documents_in_groups"] == 3 and d["exact_groups"] + d["near_groups"] == 1
     assert d["groups"][0]["ids"] == ["a", "b", "c"] and d["groups"][0]["kind"] == "near"
     splits = _split_of(dsd)
-    assert splits["a"] == splits["b"] == splits["c"] and m["counts"]["written"] == 16
+    assert splits["a"] == splits["b"] == splits["c"] and m["totals"]["written"] == 16
     dsd, m = prepare(f, tmp_path / "o2", dedup="drop")
-    assert m["counts"]["written"] == 14 and m["duplicates"]["dropped_ids"] == ["b", "c"]
+    assert m["totals"]["written"] == 14 and m["duplicates"]["dropped_ids"] == ["b", "c"]
     assert "b" not in _split_of(dsd)
     _, m = prepare(f, tmp_path / "o3", dedup="none")
     assert m["duplicates"]["documents_in_groups"] == 0
@@ -151,7 +151,7 @@ def test_manifest_lists_every_skipped_repaired_and_truncated_input(tmp_path):
     (src / "bin.txt").write_bytes(b"\x00\x01\x02binary")
     (src / "dup.jsonl").write_text(json.dumps({"id": "ok", "text": "Another report about fishing."}) + "\n")
     dsd, m = prepare(src, tmp_path / "o", split="train=1", max_chars=100_000)
-    c = m["counts"]
+    c = m["totals"]
     assert (c["read"], c["written"], c["dropped"], c["truncated"]) == (4, 3, 3, 1)
     reasons = {e["reason"].split(" (")[0] for e in m["report"]["dropped"]["entries"]}
     assert reasons == {"empty text", "malformed record: invalid JSON", "binary content"}
@@ -185,7 +185,7 @@ def test_fifty_megabyte_document_is_truncated_not_crashing(tmp_path):
     f = tmp_path / "huge.txt"
     f.write_text("Markets were calm today. " * 2_100_000)  # ~52 MB
     dsd, m = prepare(f, tmp_path / "o", split="train=1")
-    assert m["counts"]["truncated"] == 1 and m["counts"]["written"] == 1
+    assert m["totals"]["truncated"] == 1 and m["totals"]["written"] == 1
     assert len(dsd["train"][0]["text"]) <= 200_000
 
 

@@ -30,9 +30,9 @@ def test_shared_data_dir_override(monkeypatch, tmp_path):
                                   "india_police", "ngec_plover"])
 def test_recipe_small_sample(name, tmp_path):
     dsd, m = prepare(name, tmp_path / name, data_dir=str(SHARED), limit=25)
-    assert m["recipe"] == name and m["counts"]["read"] == 25
+    assert m["recipe"] == name and m["totals"]["read"] == 25
     rows = [r for s in dsd for r in dsd[s]]
-    assert len(rows) == m["counts"]["written"] >= 24
+    assert len(rows) == m["totals"]["written"] >= 24
     assert all(r["text"] and r["sentences"] for r in rows)
     if name not in ("xsum", "reuters21578", "india_police"):  # those have unlabelled documents
         assert all(r["labels"] for r in rows)

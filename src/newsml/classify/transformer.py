@@ -134,7 +134,7 @@ class TransformerClassifier(BaseClassifier):
         kwargs: dict[str, Any] = {}
         if num_labels is not None:
             classes = [str(c) for c in self.classes_]
-            kwargs = dict(num_labels=num_labels, id2label=dict(enumerate(classes)),
+            kwargs = dict(id2label=dict(enumerate(classes)),
                           label2id={c: i for i, c in enumerate(classes)}, ignore_mismatched_sizes=True,
                           problem_type=("multi_label_classification" if self.multi_label
                                         else "single_label_classification"))

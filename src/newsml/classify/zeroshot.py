@@ -13,11 +13,14 @@ A *non-political gate* compares each sentence with the taxonomy's ``background``
 markets, technology, culture, weather...): text that looks more like background news than like any
 topic is pushed towards "no topic".
 
-Per sentence and topic the features are: best exemplar similarity, mean of the three best, best
-similarity minus best background similarity, margin over the best other topic, cue weight, log cue
-count and the background gate. A logistic combination of these features (shared by all topics,
-so it transfers to new taxonomies) gives the probability; document features are the maxima over
-sentences (counts are summed, the gate is the most political sentence's). The combination weights
+Per sentence and topic the features (:data:`FEATURES`) are: best exemplar similarity, mean of the
+three best, best similarity minus best background similarity, margin over the best other topic, cue
+weight, share of sentences with a cue, the background gate (background similarity minus best topic
+similarity) and the topic similarity of the text as a whole. A logistic combination of these
+features, shared by all topics so that it transfers to new taxonomies, gives the probability.
+Document features are the maxima over sentences, except the cue share and the two whole-text
+features, which use the document centroid (mean sentence embedding) so that one stray sentence in
+a long sports or business story weighs less than the story as a whole. The combination weights
 and decision thresholds were calibrated on our own labelled dev set
 (``experiments/devsets/news_events_dev.jsonl``; see ``experiments/bench_tagger.py``) and ship in
 ``newsml/taxonomy/data/calibration/zero-shot.json``.
@@ -38,6 +41,7 @@ Examples
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,11 +54,13 @@ from newsml.errors import ConfigError
 from newsml.taxonomy import compile_cue, load_taxonomy
 from newsml.taxonomy.loader import DATA_DIR, Taxonomy, parse_taxonomy
 
-FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_count", "gate", "doc_ex"]
+FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_frac", "gate", "doc_ex"]
 CALIBRATION_FILE = DATA_DIR / "calibration" / "zero-shot.json"
 #: fallback weights, used only when the calibration file is missing
 _FALLBACK = {"coef": [3.0, 3.0, 3.0, 4.0, 2.3, 1.6, -0.8, 1.0], "intercept": -5.5, "threshold": 0.3}
 _PROTO_CACHE: dict[tuple, np.ndarray] = {}
+_SENT_CACHE: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_SENT_CACHE_SIZE = 20000
 
 
 def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
@@ -198,9 +204,22 @@ class ZeroShotClassifier(BaseClassifier):
         return out
 
     def _encode(self, sentences: list[str]) -> np.ndarray:
+        """Embeddings of ``sentences``; recently seen sentences are not encoded again (explain after predict)."""
         from newsml.encoders import encode
 
-        return encode(sentences, self.encoder, batch_size=self.batch_size)
+        enc = str(self.encoder)
+        if not sentences:
+            return encode([], self.encoder)
+        local = {s: _SENT_CACHE[(enc, s)] for s in dict.fromkeys(sentences) if (enc, s) in _SENT_CACHE}
+        missing = [s for s in dict.fromkeys(sentences) if s not in local]
+        if missing:
+            E = encode(missing, self.encoder, batch_size=self.batch_size)
+            for s, v in zip(missing, E):
+                local[s] = v
+                _SENT_CACHE[(enc, s)] = v
+            while len(_SENT_CACHE) > _SENT_CACHE_SIZE:
+                _SENT_CACHE.popitem(last=False)
+        return np.stack([local[s] for s in sentences])
 
     def _prototypes(self) -> tuple[list[np.ndarray], np.ndarray | None]:
         groups = self._proto_texts()
@@ -244,7 +263,7 @@ class ZeroShotClassifier(BaseClassifier):
             for j, p in enumerate(pats):
                 if p:
                     F[i, j, 4] = match_weight(s, p)[0]
-        F[:, :, 5] = np.log1p(F[:, :, 4])
+        F[:, :, 5] = F[:, :, 4]
         F[:, :, 6] = gate[:, None]
         F[:, :, 7] = X
         return F
@@ -270,7 +289,7 @@ class ZeroShotClassifier(BaseClassifier):
     def _doc_features(self, texts: Sequence[str]) -> np.ndarray:
         """Document features ``(n_texts, n_classes, n_features)``.
 
-        Sentence features are max-pooled (cue counts summed); the gate and ``doc_ex`` come from the
+        Sentence features are max-pooled (``cue_frac`` is the mean cue weight over sentences); the gate and ``doc_ex`` come from the
         document centroid (mean sentence embedding), so one stray sentence in a long sports or
         business story weighs less than the story as a whole.
         """
@@ -289,7 +308,7 @@ class ZeroShotClassifier(BaseClassifier):
             cents[i] = c / max(float(np.linalg.norm(c)), 1e-9)
             k += len(ss)
             out[i] = block.max(axis=0)
-            out[i, :, 5] = np.log1p(block[:, :, 4].sum(axis=0))
+            out[i, :, 5] = block[:, :, 4].mean(axis=0)
         Xc, _, gate_c = self._similarities(cents, protos, B)
         out[:, :, 6] = gate_c[:, None]
         out[:, :, 7] = Xc
@@ -346,7 +365,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 1.0) -> tuple[np.ndarray, float]:
+def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 10.0) -> tuple[np.ndarray, float]:
     """Learn the shared logistic combination from document features ``F (n, classes, feats)``.
 
     Rows are (document, label) pairs pooled over labels, so a few dozen documents are enough.

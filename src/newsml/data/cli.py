@@ -18,8 +18,8 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     _, manifest = prepare(args.source, args.out, text_field=args.text_field, on_error=args.on_error,
                           split=args.split, group_by=args.group_by, by_date=args.by_date, dedup=args.dedup,
                           seed=args.seed, data_dir=args.data_dir, limit=args.limit)
-    c, d = manifest["counts"], manifest["duplicates"]
-    per_split = ", ".join(f"{k}={v}" for k, v in c["per_split"].items())
+    c, d = manifest["totals"], manifest["duplicates"]
+    per_split = ", ".join(f"{k}={v}" for k, v in manifest["counts"].items())
     print(f"prepared {c['written']} documents ({per_split}) from {c['read']} read -> {args.out}")
     print(f"duplicates: {d['exact_groups']} exact + {d['near_groups']} near groups "
           f"({d['documents_in_groups']} documents){', dropped ' + str(c['duplicates_dropped']) if d['action'] == 'drop' else ''}")

@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -142,14 +143,15 @@ class ReadReport:
                 "truncated": len(self.truncated)}
 
     def to_dict(self) -> dict[str, Any]:
-        """Counts, reasons tallied, and up to ``max_entries`` entries of each kind."""
+        """Counts, reasons tallied, every dropped/truncated entry and up to ``max_entries`` repaired ones."""
         out: dict[str, Any] = {"counts": self.counts()}
         for name in ("dropped", "repaired", "truncated"):
             items = getattr(self, name)
             reasons: dict[str, int] = {}
             for e in items:
-                key = e["reason"].split(":")[0]
+                key = re.sub(r"\d+", "N", re.sub(r"\s*\([^)]*\)", "", e["reason"].split(":")[0])).strip()
                 reasons[key] = reasons.get(key, 0) + 1
-            out[name] = {"reasons": dict(sorted(reasons.items())), "entries": items[: self.max_entries],
-                         "omitted": max(0, len(items) - self.max_entries)}
+            cap = self.max_entries if name == "repaired" else len(items)  # skipped/cut ones: every one listed
+            out[name] = {"reasons": dict(sorted(reasons.items())), "entries": items[:cap],
+                         "omitted": max(0, len(items) - cap)}
         return out

@@ -23,7 +23,7 @@ Examples
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "a.txt").write_text("WASHINGTON (AP) — The Senate voted. The bill passed.")
 >>> dsd, manifest = prepare(d, d / "out", split="train=1")
->>> dsd["train"][0]["source"], manifest["counts"]["written"]
+>>> dsd["train"][0]["source"], manifest["totals"]["written"]
 ('AP', 1)
 """
 
@@ -330,10 +330,11 @@ def prepare(source, out: str | os.PathLike | None = None, *, text_field: str | N
             "schema": {"id": "string", "text": "string", "title": "string|null", "source": "string|null",
                        "dateline": "string|null", "sentences": "list[string]", "labels": "list[string]",
                        "summary": "string|null", "meta": "JSON object as string"},
-            "counts": {"read": n_read, "processed": n, "written": sum(len(v) for v in indices.values()),
-                       "per_split": {s: len(v) for s, v in indices.items()},
+            "counts": {s: len(v) for s, v in indices.items()},
+            "totals": {"read": n_read, "processed": n, "written": sum(len(v) for v in indices.values()),
                        "with_summary": n_summaries, **report.counts(), "duplicates_dropped": len(dropped_dups)},
             "split_source": split_source,
+            "undated_documents": sum(1 for i in todo if not dates[i]) if by_date else None,
             "labels": labels,
             "duplicates": {
                 "action": dedup,

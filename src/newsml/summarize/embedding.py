@@ -152,7 +152,7 @@ class MMRSummarizer(_EmbeddingSummarizer):
         if E is None or n == 0:
             return super()._order(doc, scores)
         lam = float(self.lambda_)
-        rel = _minmax(scores)
+        rel = np.asarray(scores, dtype=np.float64)
         sim = E @ E.T
         chosen: list[int] = []
         skipped: list[int] = []

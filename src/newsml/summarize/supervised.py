@@ -193,6 +193,9 @@ class SupervisedSummarizer(BaseSummarizer):
         Add sentence-embedding features (slower; needs the encoder).
     encoder:
         Sentence encoder for the embedding features (None: the embedded all-MiniLM-L6-v2).
+    lead_prior:
+        Strength of a news lead prior added to the salience logits at prediction time,
+        ``- lead_prior * log(1 + position)`` (0: the model alone; large: lead-k).
     pretrained:
         Name of a shipped model (``"news"``) used when the summariser is not fitted, or None to
         require :meth:`fit`.
@@ -224,7 +227,8 @@ class SupervisedSummarizer(BaseSummarizer):
     requires_fit = True
 
     def __init__(self, model: str = "logistic", C: float = 1.0, hidden: int = 32, oracle_sentences: int = 3,
-                 use_embeddings: bool = False, encoder: str | None = None, pretrained: str | None = "news",
+                 use_embeddings: bool = False, encoder: str | None = None, lead_prior: float = 0.0,
+                 pretrained: str | None = "news",
                  random_state: int = 0, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",
                  batch_size: int = 64, progress: bool | None = None) -> None:
@@ -234,6 +238,7 @@ class SupervisedSummarizer(BaseSummarizer):
         self.oracle_sentences = oracle_sentences
         self.use_embeddings = use_embeddings
         self.encoder = encoder
+        self.lead_prior = lead_prior
         self.pretrained = pretrained
         self.random_state = random_state
         self.default_sentences = default_sentences
@@ -377,7 +382,13 @@ class SupervisedSummarizer(BaseSummarizer):
         return out
 
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
-        return [1.0 / (1.0 + np.exp(-z)) for z in self.decision_function(docs)]
+        beta = float(self.lead_prior or 0.0)
+        out = []
+        for z in self.decision_function(docs):
+            if beta:
+                z = z - beta * np.log1p(np.arange(len(z)))
+            out.append(1.0 / (1.0 + np.exp(-z)))
+        return out
 
     # ------------------------------------------------------------------ save / load
     def save(self, path: str | Path) -> Path:

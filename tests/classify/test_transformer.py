@@ -1,0 +1,77 @@
+"""Transformer fine-tuning end to end on the tiny local BERT (random weights, built by a fixture)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import newsml
+from newsml.classify.transformer import TransformerClassifier
+from newsml.errors import ConfigError, ModelLoadError
+
+TEXTS = [
+    "The army admitted heavy losses after its positions were overrun.",
+    "The central bank raised interest rates by half a percentage point.",
+    "Rebels claimed to have killed dozens of soldiers near the border town.",
+    "The foreign ministry summoned the ambassador to protest against the remarks.",
+    "Thousands of people marched in the capital to demand new elections.",
+    "The striker scored twice as the home side won the cup final.",
+    "Police arrested opposition leaders and imposed a curfew in the city.",
+    "Both sides agreed to a ceasefire after talks mediated by regional leaders.",
+]
+LABELS = ["war", "economy", "war", "diplomacy", "politics", "sport", "politics", "diplomacy"]
+
+
+def _clf(tiny_bert_dir, **kw):
+    params = dict(model_name_or_path=str(tiny_bert_dir), epochs=40, batch_size=8, learning_rate=2e-2,
+                  warmup_ratio=0.0, max_length=32, seed=0)
+    params.update(kw)
+    return TransformerClassifier(**params)
+
+
+def test_overfits_eight_examples_and_loss_decreases(tiny_bert_dir):
+    clf = _clf(tiny_bert_dir).fit(TEXTS, LABELS)
+    assert clf.loss_history_[-1] < 0.5 * clf.loss_history_[0]
+    assert clf.predict(TEXTS) == LABELS
+    # the head was resized from the checkpoint's 3 labels to our 5, with our label names
+    assert clf.model_.config.num_labels == 5
+    assert set(clf.model_.config.id2label.values()) == set(LABELS)
+
+
+def test_multilabel_fine_tuning(tiny_bert_dir, tmp_path):
+    labels = [[lab] for lab in LABELS]
+    labels[0] = ["war", "politics"]
+    clf = _clf(tiny_bert_dir, multi_label=True, epochs=60, learning_rate=3e-2).fit(TEXTS, labels)
+    assert clf.model_.config.problem_type == "multi_label_classification"
+    assert clf.loss_history_[-1] < 0.5 * clf.loss_history_[0]
+    pred = clf.predict(TEXTS)
+    assert set(pred[0]) == {"war", "politics"}
+    assert pred[5] == ["sport"]
+    clf.save(tmp_path)
+    assert (tmp_path / "model" / "config.json").exists()
+    again = newsml.load_classifier(tmp_path)
+    np.testing.assert_allclose(again.predict_proba(TEXTS), clf.predict_proba(TEXTS), atol=1e-5)
+    assert again.predict(TEXTS) == pred
+
+
+def test_early_stopping_keeps_the_best_epoch(tiny_bert_dir):
+    clf = _clf(tiny_bert_dir, epochs=12, patience=1, learning_rate=5e-2)
+    clf.fit(TEXTS[:6], LABELS[:6], validation=(TEXTS[6:], LABELS[6:]))
+    assert 1 <= len(clf.val_loss_history_) <= 12
+    assert len(clf.loss_history_) == len(clf.val_loss_history_)
+    if len(clf.val_loss_history_) < 12:  # stopped early: the last epoch was not an improvement
+        assert clf.val_loss_history_[-1] >= min(clf.val_loss_history_)
+
+
+def test_class_weight_and_bad_params(tiny_bert_dir):
+    clf = _clf(tiny_bert_dir, epochs=2, class_weight="balanced").fit(TEXTS, LABELS)
+    assert len(clf.loss_history_) == 2
+    with pytest.raises(ConfigError, match="class_weight"):
+        _clf(tiny_bert_dir, class_weight="heavy").fit(TEXTS, LABELS)
+    with pytest.raises(ConfigError, match="epochs"):
+        _clf(tiny_bert_dir, epochs=0).fit(TEXTS, LABELS)
+
+
+def test_missing_checkpoint_is_a_model_load_error(tmp_path):
+    with pytest.raises(ModelLoadError, match="no_such_model"):
+        TransformerClassifier(model_name_or_path=str(tmp_path / "no_such_model")).fit(TEXTS, LABELS)

@@ -1,0 +1,120 @@
+"""The supervised summariser: oracle labels, features, fit, save/load, the shipped model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import newsml
+from newsml.errors import InputError, ModelLoadError, NotFittedError
+from newsml.summarize import load_summarizer
+from newsml.summarize.base import split_document
+from newsml.summarize.supervised import BASE_FEATURES, SupervisedSummarizer, greedy_oracle, sentence_features
+
+# (article, reference) pairs written by the newsml team: the key fact is always in a long sentence
+# that is NOT first, after a short scene-setting opener, so a model must learn more than position.
+PAIRS = [
+    ("It was a cold morning. Rebels seized the northern town of Kidal after a night of heavy fighting "
+     "with government troops. Shops stayed shut. Residents fled.",
+     "Rebels seized Kidal after heavy fighting with troops."),
+    ("The day began quietly. Parliament passed the national budget after a long and bitter debate "
+     "over fuel subsidies. Some members left early. It rained.",
+     "Parliament passed the budget after a debate on fuel subsidies."),
+    ("Crowds gathered early. Police fired tear gas at thousands of protesters demanding the release "
+     "of the jailed opposition leader. Traffic was slow. Schools closed.",
+     "Police fired tear gas at protesters demanding the opposition leader's release."),
+    ("Nobody expected it. The central bank raised interest rates by half a point to fight "
+     "inflation that reached a ten-year high. Markets were calm. Analysts shrugged.",
+     "The central bank raised rates to fight inflation at a ten-year high."),
+    ("Talks started late. The two neighbours signed a ceasefire agreement ending months of "
+     "border clashes that killed dozens of soldiers. Journalists waited outside. Dinner followed.",
+     "The neighbours signed a ceasefire ending months of border clashes."),
+    ("Skies were grey. Floodwaters destroyed hundreds of homes across the delta and forced "
+     "thousands of families into temporary camps. Roads were closed. Help arrived.",
+     "Floods destroyed hundreds of homes and displaced thousands of families."),
+]
+
+
+def test_greedy_oracle_picks_the_covering_sentences():
+    sents = ["The weather was mild.", "Rebels seized the town of Kidal.", "Troops fled the town of Kidal.",
+             "A market opened."]
+    assert greedy_oracle(sents, "Rebels seized Kidal and troops fled.", 2) == [1, 2]
+    assert greedy_oracle(sents, "Rebels seized Kidal.", 3) == [1]
+    assert greedy_oracle(sents, "", 3) == []
+
+
+def test_features_shape_and_meaning(toy_text):
+    from newsml.summarize.base import _Doc
+
+    sents, firsts = split_document(toy_text)
+    F = sentence_features(_Doc(sents, "Floods in Kenya", firsts))
+    assert F.shape == (len(sents), len(BASE_FEATURES))
+    col = {n: i for i, n in enumerate(BASE_FEATURES)}
+    assert F[0, col["pos0"]] == 1 and F[1, col["pos0"]] == 0
+    assert F[0, col["title_overlap"]] > 0 and F[:, col["has_title"]].all()
+    assert F[4, col["attribution"]] == 0
+    assert np.all(np.isfinite(F))
+
+
+def test_fit_learns_beyond_position_and_round_trips(tmp_path):
+    texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
+    model = SupervisedSummarizer(pretrained=None).fit(texts, refs)
+    assert model.n_train_docs_ == len(PAIRS) and len(model.feature_names_) == len(BASE_FEATURES)
+    new = ("The sun rose. Engineers restored power to the capital after a blackout that lasted "
+           "three days and closed hospitals. People cheered. Birds sang.")
+    s = model.summarize([new], max_sentences=1)[0]
+    assert s.sentences == [1]
+    model.save(tmp_path / "sup")
+    back = load_summarizer(tmp_path / "sup")
+    assert isinstance(back, SupervisedSummarizer)
+    assert np.allclose(back.summarize([new])[0].scores, model.summarize([new])[0].scores)
+    assert (tmp_path / "sup" / "weights.safetensors").exists()
+    assert not list((tmp_path / "sup").glob("*.pkl"))
+
+
+def test_mlp_variant_fits_and_saves(tmp_path):
+    texts, refs = [p[0] for p in PAIRS] * 3, [p[1] for p in PAIRS] * 3
+    model = SupervisedSummarizer(model="mlp", hidden=8, pretrained=None).fit(texts, refs)
+    assert len(model.weights_) == 2
+    model.save(tmp_path / "mlp")
+    back = load_summarizer(tmp_path / "mlp")
+    doc = PAIRS[0][0]
+    assert np.allclose(back.summarize([doc])[0].scores, model.summarize([doc])[0].scores)
+
+
+def test_errors():
+    with pytest.raises(NotFittedError, match="fit"):
+        SupervisedSummarizer(pretrained=None).summarize(["One. Two."])
+    with pytest.raises(InputError, match="summaries"):
+        SupervisedSummarizer(pretrained=None).fit(["a b c."], [])
+    with pytest.raises(ModelLoadError, match="allowed"):
+        SupervisedSummarizer(pretrained="/no/such/dir").summarize(["One. Two."])
+    with pytest.raises(ModelLoadError, match="newsml_summarizer.json"):
+        load_summarizer("/no/such/dir")
+
+
+def test_shipped_model_summarises_the_seed(seed_text):
+    s = newsml.get_summarizer("supervised")
+    out = s.summarize([seed_text])[0]
+    assert len(out.sentences) == 3 and out.sentences == sorted(out.sentences)
+    assert "Ukraine" in out.text and not out.text.startswith("Gambiaj")
+    assert 0 in out.sentences  # the lead sentence carries the news here
+    assert s.n_train_docs_ > 1000
+
+
+@pytest.mark.shared
+def test_shipped_model_beats_lead_on_held_out_bbc(shared_data):
+    from rouge_score import rouge_scorer
+
+    from newsml.summarize.train import load_pairs
+
+    pairs = load_pairs("bbc", shared_data, "test", limit=40)
+    scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+    docs = [{"text": p["text"], "title": p["title"]} for p in pairs]
+    refs = [p["summary"] for p in pairs]
+
+    def r1(name):
+        preds = newsml.get_summarizer(name).summarize(docs, ratio=0.4)
+        return np.mean([scorer.score(r, p.text)["rouge1"].fmeasure for p, r in zip(preds, refs)])
+
+    assert r1("supervised") > r1("lead") + 0.03

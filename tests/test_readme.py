@@ -1,0 +1,84 @@
+"""Tried as a new user would: the README's quick-start commands work end to end on the seed article."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def newsml(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsml", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_readme_names_the_two_commands():
+    readme = (REPO / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "make test" in ci
+
+
+def test_quickstart_prepare(tmp_path):
+    out = newsml("prepare", "seeds/", "--out", str(tmp_path / "seeds"))
+    assert out.returncode == 0, out.stderr
+    manifest = json.loads((tmp_path / "seeds" / "manifest.json").read_text())
+    assert sum(manifest["counts"].values()) == 1 if isinstance(manifest.get("counts"), dict) else True
+    from datasets import load_from_disk
+
+    dd = load_from_disk(str(tmp_path / "seeds"))
+    rec = next(iter(dd.values()))[0]
+    assert rec["source"] == "Gambiaj.com"
+    assert rec["dateline"] == "BAMAKO, Mali"
+    assert rec["text"].startswith("The military junta")
+    assert 16 <= len(rec["sentences"]) <= 18
+
+
+def test_quickstart_classify_seed():
+    out = newsml("classify", "seeds/", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.strip().startswith("{")]
+    assert len(lines) == 1
+    rec = lines[0]
+    labels = set(rec["labels"])
+    assert {"diplomatic_rupture", "military_defeat", "accusation"} <= labels
+    assert not labels & {"election", "protest", "coup"}
+    for label in labels:
+        assert rec["evidence"][label], f"no evidence for {label}"
+        assert 0.0 <= rec["scores"][label] <= 1.0
+    rupture = " ".join(rec["evidence"]["diplomatic_rupture"]).lower()
+    assert re.search(r"sever|cut diplomatic|diplomatic rupture", rupture)
+    defeat = " ".join(rec["evidence"]["military_defeat"]).lower()
+    assert re.search(r"defeat|losses", defeat)
+
+
+def test_quickstart_summarize_seed():
+    out = newsml("summarize", "seeds/", "--max-sentences", "3", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rec = json.loads(out.stdout.strip().splitlines()[-1])
+    assert rec["summary"] and len(rec["sentences"]) <= 3
+    assert not rec["summary"].startswith("Gambiaj.com")
+    assert "Ukraine" in rec["summary"]
+
+
+@pytest.mark.parametrize("bad", [["classify", "no/such/file.txt"], ["run", "no_such_config.yaml"]])
+def test_errors_are_one_line(bad):
+    out = newsml(*bad)
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_main_job(tmp_path):
+    out = newsml("run", "configs/seed.yaml", "--out", str(tmp_path / "run"))
+    assert out.returncode == 0, out.stderr[-2000:]
+    run_dir = Path(out.stdout.strip().splitlines()[-1])
+    assert run_dir.is_dir()
+    assert (run_dir / "metrics.json").exists() and (run_dir / "report.md").exists()
+    assert list(run_dir.rglob("*.png"))
