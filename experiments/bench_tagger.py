@@ -43,7 +43,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 import newsml  # noqa: E402
-from newsml.classify.keyword import KeywordClassifier  # noqa: E402
 from newsml.classify.zeroshot import (  # noqa: E402
     CALIBRATION_FILE,
     FEATURES,
@@ -125,6 +124,7 @@ def cached_features(clf: ZeroShotClassifier, texts: list[str], tag: str) -> np.n
     for part in texts:
         h.update(part.encode())
     for f in (REPO / "src/newsml/classify/zeroshot.py", REPO / "src/newsml/classify/keyword.py",
+              REPO / "src/newsml/taxonomy/loader.py",
               REPO / "src/newsml/taxonomy/data/news_events.yaml"):
         h.update(f.read_bytes())
     path = CACHE / f"{tag}-{h.hexdigest()[:16]}.npy"

@@ -115,7 +115,7 @@ def test_invalid_yaml_and_unknown_name(tmp_path):
 def test_cue_syntax():
     assert compile_cue("expel* diplomat*").search("Kenya expelled diplomats")
     assert compile_cue("recall* ... ambassador").search("Rome recalled its top ambassador")
-    assert not compile_cue("recall* ... ambassador").search("Rome recalled that the ambassador was away for many weeks")
+    assert not compile_cue("recall* ... ambassador").search("Rome recalled in a long speech on many other things the ambassador")
     assert not compile_cue("coup").search("a coupon")
     assert compile_cue("re:\\bcoups?\\b").search("two coups")
     assert compile_cue("cease-fire").search("the cease fire held")

@@ -13,7 +13,8 @@ from newsml.experiment.rundir import is_complete, read_jsonl
 
 def config(corpus_path, **extra):
     cfg = {"name": "unit", "seed": 3, "dataset": {"source": str(corpus_path)},
-           "classifiers": [{"name": "tfidf"}, {"name": "test-counting", "id": "majority"}],
+           "classifiers": [{"name": "keyword", "params": {"taxonomy": "news_events"}, "fit": "never"},
+                           {"name": "test-counting", "id": "majority"}],
            "summarizers": [{"name": "lead", "options": {"max_sentences": 1}}, {"name": "test-first-words"}],
            "evaluation": {"n_boot": 200}}
     cfg.update(extra)
@@ -23,7 +24,8 @@ def config(corpus_path, **extra):
 @pytest.fixture(scope="module")
 def finished_run(corpus_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "full"
-    return run_experiment(config(corpus_path), out=out, log=lambda m: None)
+    cfg = config(corpus_path, classifiers=[{"name": "tfidf"}, {"name": "test-counting", "id": "majority"}])
+    return run_experiment(cfg, out=out, log=lambda m: None)
 
 
 def test_run_dir_holds_every_file(finished_run):
@@ -64,6 +66,7 @@ def test_resume_skips_finished_parts_and_force_recomputes(corpus_path, tmp_path,
     out = tmp_path / "run"
     first = run_experiment(config(corpus_path), out=out, log=lambda m: None)
     assert counting.calls["fit"] == 1 and len(first.computed) == 4
+    assert first.metrics["classifiers"]["keyword"]["fitted"] is False
     second = run_experiment(config(corpus_path), out=out, log=lambda m: None)
     assert second.reused == ["all"] and counting.calls["fit"] == 1
     forced = run_experiment(config(corpus_path), out=out, force=True, log=lambda m: None)
@@ -73,18 +76,18 @@ def test_resume_skips_finished_parts_and_force_recomputes(corpus_path, tmp_path,
 
 def test_crash_leaves_run_incomplete_and_rerun_resumes(corpus_path, tmp_path, counting):
     out = tmp_path / "crash"
-    cfg = config(corpus_path, classifiers=[{"name": "tfidf"},
+    cfg = config(corpus_path, classifiers=[{"name": "test-counting", "id": "first"},
                                            {"name": "test-counting", "id": "majority", "params": {"fail": True}}])
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_experiment(cfg, out=out, log=lambda m: None)
     assert not is_complete(out)
     assert not (out / "metrics.json").exists()
-    assert (out / "parts" / "classifier-tfidf" / "done.json").exists()
+    assert (out / "parts" / "classifier-first" / "done.json").exists()
     assert not (out / "parts" / "classifier-majority" / "done.json").exists()
     assert not list(out.rglob("*.tmp"))
     res = run_experiment(cfg, ["classifiers.1.params.fail=false"], out=out, log=lambda m: None)
     assert is_complete(out)
-    assert res.reused == ["classifier:tfidf"]
+    assert res.reused == ["classifier:first"]
     assert res.computed == ["classifier:majority", "summarizer:lead", "summarizer:test-first-words"]
 
 

@@ -67,3 +67,10 @@ def test_fix_mojibake():
     assert fixed == "the \u2018march\u2019 and \u201cwe demand\u201d"
     assert n == 4
     assert fix_mojibake("plain text, caf\u00e9")[1] == 0
+
+
+def test_repair_run_on_sentences_knows_opening_from_closing_quotes():
+    text = 'He spoke.\"We stay,\" he said.\"No.\"The end came in the US.Then silence.'
+    fixed, n = repair_run_on_sentences(text)
+    assert fixed == 'He spoke. "We stay," he said. "No." The end came in the US. Then silence.'
+    assert n == 4

@@ -77,3 +77,17 @@ def test_graph_methods_pick_the_central_sentence():
         s = cls().summarize([text], max_sentences=2)[0]
         assert set(s.sentences) <= {0, 2, 3}, cls.__name__
         assert s.scores[1] < max(s.scores) and s.scores[4] < max(s.scores)
+
+
+def test_fast_splitter_option(seed_text):
+    from newsml.errors import ConfigError
+    from newsml.summarize.base import fast_split_sentences
+
+    assert fast_split_sentences("Gen. Musa met Mr. Diop in the U.S. capital. Talks ended.\nNew line here.") == [
+        "Gen. Musa met Mr. Diop in the U.S. capital.", "Talks ended.", "New line here."]
+    for name in ("lead", "textrank", "lexrank"):
+        fast = newsml.get_summarizer(name, splitter="fast").summarize([seed_text])[0]
+        careful = newsml.get_summarizer(name).summarize([seed_text])[0]
+        assert fast.text == careful.text  # the seed splits the same way with both
+    with pytest.raises(ConfigError, match="splitter"):
+        newsml.get_summarizer("lead", splitter="nltk").summarize([seed_text])

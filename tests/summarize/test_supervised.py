@@ -58,12 +58,14 @@ def test_features_shape_and_meaning(toy_text):
 
 def test_fit_learns_beyond_position_and_round_trips(tmp_path):
     texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
-    model = SupervisedSummarizer(pretrained=None).fit(texts, refs)
+    model = SupervisedSummarizer(pretrained=None, lead_prior=0.0).fit(texts, refs)
     assert model.n_train_docs_ == len(PAIRS) and len(model.feature_names_) == len(BASE_FEATURES)
     new = ("The sun rose. Engineers restored power to the capital after a blackout that lasted "
            "three days and closed hospitals. People cheered. Birds sang.")
     s = model.summarize([new], max_sentences=1)[0]
     assert s.sentences == [1]
+    assert model.set_params(lead_prior=5.0).summarize([new], max_sentences=1)[0].sentences == [0]
+    model.set_params(lead_prior=0.0)
     model.save(tmp_path / "sup")
     back = load_summarizer(tmp_path / "sup")
     assert isinstance(back, SupervisedSummarizer)

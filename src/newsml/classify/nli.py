@@ -161,13 +161,17 @@ class NLIZeroShotClassifier(BaseClassifier):
         prem = list(unique)
         pairs = [(p, h) for p in prem for h in self.hypotheses_]
         out = np.zeros(len(pairs), dtype=np.float32)
+        limits = [self.max_length, getattr(net.config, "max_position_embeddings", None) or self.max_length]
+        if 0 < int(getattr(tok, "model_max_length", 0) or 0) < 10**6:
+            limits.append(int(tok.model_max_length))
+        max_length = min(limits)
         # sort by length so batches pad little
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         with torch.no_grad():
             for b in range(0, len(order), self.batch_size):
                 idx = order[b:b + self.batch_size]
                 enc = tok([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation=True,
-                          max_length=self.max_length, padding=True, return_tensors="pt").to(self.device)
+                          max_length=max_length, padding=True, return_tensors="pt").to(self.device)
                 logits = net(**enc).logits.float()
                 if con is not None:
                     p = torch.softmax(logits[:, [con, ent]], dim=-1)[:, 1]

@@ -41,6 +41,7 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -245,19 +246,41 @@ class ZeroShotClassifier(BaseClassifier):
                 for lab in self.classes_]
 
     def _sentence_features(self, sentences: list[str], E: np.ndarray | None = None) -> np.ndarray:
-        """Features ``(n_sentences, n_classes, n_features)`` for a list of sentences."""
+        """Features ``(n_sentences, n_classes, n_features)`` for a list of sentences.
+
+        Long sentences (news leads often report two or three events in one sentence) are also
+        scored clause by clause, and each similarity feature keeps its best value over the sentence
+        and its clauses.
+        """
         protos, B = self._prototypes()
-        if E is None:
-            E = self._encode(sentences)
         n, C = len(sentences), len(self.classes_)
         F = np.zeros((n, C, len(FEATURES)), dtype=np.float64)
         if n == 0:
             return F
-        X, top3, gate = self._similarities(E, protos, B)
+        clauses = [split_clauses(s) for s in sentences]
+        extra = [c for cl in clauses for c in cl]
+        if E is None:
+            E = self._encode(sentences)
+        if extra:
+            E = np.concatenate([E, self._encode(extra)])
+        X_all, top3_all, gate_all = self._similarities(E, protos, B)
+        xbg_all = X_all - self._bg(E, B)[:, None]
+        marg_all = _margin(X_all)
+        X, top3, xbg, marg, gate = X_all[:n].copy(), top3_all[:n].copy(), xbg_all[:n].copy(), marg_all[:n].copy(), gate_all[:n].copy()
+        k = n
+        for i, cl in enumerate(clauses):
+            if cl:
+                sl = slice(k, k + len(cl))
+                k += len(cl)
+                X[i] = np.maximum(X[i], X_all[sl].max(axis=0))
+                top3[i] = np.maximum(top3[i], top3_all[sl].max(axis=0))
+                xbg[i] = np.maximum(xbg[i], xbg_all[sl].max(axis=0))
+                marg[i] = np.maximum(marg[i], marg_all[sl].max(axis=0))
+                gate[i] = min(gate[i], gate_all[sl].min())
         F[:, :, 0] = X
         F[:, :, 1] = top3
-        F[:, :, 2] = X - self._bg(E, B)[:, None]
-        F[:, :, 3] = _margin(X)
+        F[:, :, 2] = xbg
+        F[:, :, 3] = marg
         pats = self._cue_patterns()
         for i, s in enumerate(sentences):
             for j, p in enumerate(pats):
@@ -350,6 +373,26 @@ class ZeroShotClassifier(BaseClassifier):
         self.calibrated_thresholds_ = dict(state.get("calibrated_thresholds", {}))
         self.default_threshold_ = float(state.get("default_threshold", 0.5))
         self.fitted_threshold_ = state.get("fitted_threshold")
+
+
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|\s+[–—]\s+|,\s+(?=(?:accusing|saying|citing|claiming|adding|alleging|after|while|which|as|"
+    r"with|following|amid|despite|and|but|prompting|forcing|leaving|killing)\b)"
+)
+
+
+def split_clauses(sentence: str, min_words: int = 20) -> list[str]:
+    """Clauses of a long sentence (none for short ones); each clause has at least 4 words.
+
+    >>> split_clauses("Mali cut ties with Kyiv on Sunday after weeks of rising tension in the region, "
+    ...               "accusing Ukraine of backing the rebels who routed its army in the desert last month.")
+    ['Mali cut ties with Kyiv on Sunday after weeks of rising tension in the region', 'accusing Ukraine of backing the rebels who routed its army in the desert last month.']
+    """
+    if len(sentence.split()) < min_words:
+        return []
+    parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(sentence)]
+    parts = [p for p in parts if len(p.split()) >= 4]
+    return parts if len(parts) > 1 else []
 
 
 def _margin(X: np.ndarray) -> np.ndarray:

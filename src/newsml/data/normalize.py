@@ -133,14 +133,15 @@ def normalize_text(text: str, *, unwrap: bool = True) -> str:
     return text
 
 
-_RUN_ON = re.compile(r"(?<=[a-z0-9%)\]])([.!?]['\"]?)(?=[A-Z\"][a-z]|[A-Z]{2,}\b|[AI] )")
+_RUN_ON = re.compile(r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))([.!?]['\"]?)(?=[A-Z\"][a-z]|\"[A-Z]|[A-Z]{2,}\b|[AI] )")
 
 
 def repair_run_on_sentences(text: str) -> tuple[str, int]:
     """Insert the missing space between sentences glued together (``"$10.9bn.For the year"``).
 
-    Only a sentence end preceded by a lowercase letter, a digit, ``%`` or a closing bracket and followed by
-    a capitalised word is repaired, so ``U.S.`` and ``3.5`` are left alone.
+    Only a sentence end preceded by a lowercase letter, a digit, ``%``, a closing bracket or two capitals
+    (``US.The``) and followed by a capitalised word or an opening quote is repaired, so ``U.S.``,
+    ``example.com`` and ``3.5`` are left alone.
 
     Returns
     -------
@@ -152,8 +153,15 @@ def repair_run_on_sentences(text: str) -> tuple[str, int]:
     >>> repair_run_on_sentences("Sales rose to $10.9bn.For the year, profit fell.")
     ('Sales rose to $10.9bn. For the year, profit fell.', 1)
     """
-    new, n = _RUN_ON.subn(lambda m: m.group(1) + " ", text)
+    new, n = _RUN_ON.subn(_run_on_repl, text)
     return new, n
+
+
+def _run_on_repl(m: re.Match) -> str:
+    punct = m.group(1)
+    if len(punct) == 2 and punct[1] == '"' and m.string.count('"', 0, m.start(1)) % 2 == 0:
+        return punct[0] + ' "'  # an even number of quotes before: this one opens the next sentence
+    return punct + " "
 
 
 _MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsml.data.normalize import _RUN_ON, _unwrap
+from newsml.data.normalize import _RUN_ON, _run_on_repl, _unwrap
 
 __all__ = ["split_sentences", "pysbd_sentences"]
 
@@ -169,7 +169,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     lines = [c for line in _paragraph_lines(text) for c in _chunks(line)]
     for line in lines:
-        line = _RUN_ON.sub(lambda m: m.group(1) + " ", line)
+        line = _RUN_ON.sub(_run_on_repl, line)
         # Processor.process() is what Segmenter.segment() runs, minus its per-sentence span search
         raw = [s.strip() for s in seg.processor(line).process() if s and s.strip()]
         merged: list[str] = []

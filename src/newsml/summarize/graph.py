@@ -98,7 +98,7 @@ def pagerank(W: np.ndarray, damping: float = 0.85, tol: float = 1e-6, max_iter: 
 class _GraphSummarizer(BaseSummarizer):
     def __init__(self, damping: float = 0.85, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, batch_size: int = 64,
-                 progress: bool | None = None) -> None:
+                 progress: bool | None = None, splitter: str = "newsml") -> None:
         self.damping = damping
         self.default_sentences = default_sentences
         self.dedup_threshold = dedup_threshold
@@ -106,6 +106,7 @@ class _GraphSummarizer(BaseSummarizer):
         self.focus_encoder = focus_encoder
         self.batch_size = batch_size
         self.progress = progress
+        self.splitter = splitter
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -127,7 +128,7 @@ class TextRankSummarizer(_GraphSummarizer):
     ----------
     damping:
         PageRank damping factor.
-    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress:
+    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter:
         Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
 
     Examples
@@ -167,7 +168,7 @@ class LexRankSummarizer(_GraphSummarizer):
         Keep similarity weights on kept edges (True) or make them binary (False).
     damping:
         PageRank damping factor.
-    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress:
+    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter:
         Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
 
     Examples
@@ -180,10 +181,11 @@ class LexRankSummarizer(_GraphSummarizer):
 
     def __init__(self, threshold: float = 0.1, continuous: bool = True, damping: float = 0.85,
                  default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
-                 focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None) -> None:
+                 focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None,
+                 splitter: str = "newsml") -> None:
         super().__init__(damping=damping, default_sentences=default_sentences, dedup_threshold=dedup_threshold,
                          focus_weight=focus_weight, focus_encoder=focus_encoder, batch_size=batch_size,
-                         progress=progress)
+                         progress=progress, splitter=splitter)
         self.threshold = threshold
         self.continuous = continuous
 

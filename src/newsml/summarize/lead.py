@@ -35,6 +35,9 @@ class LeadSummarizer(BaseSummarizer):
         Documents prepared per batch.
     progress:
         Show a progress bar (None: only for long batches on a terminal).
+    splitter:
+        ``"newsml"`` (:func:`newsml.data.split_sentences`, careful) or ``"fast"`` (a regex splitter,
+        for throughput on raw text).
 
     Examples
     --------
@@ -45,13 +48,15 @@ class LeadSummarizer(BaseSummarizer):
     name = "lead"
 
     def __init__(self, default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
-                 focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None) -> None:
+                 focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None,
+                 splitter: str = "newsml") -> None:
         self.default_sentences = default_sentences
         self.dedup_threshold = dedup_threshold
         self.focus_weight = focus_weight
         self.focus_encoder = focus_encoder
         self.batch_size = batch_size
         self.progress = progress
+        self.splitter = splitter
 
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         return [1.0 / (1.0 + np.arange(len(d.sentences), dtype=np.float64)) for d in docs]

@@ -227,7 +227,7 @@ class SupervisedSummarizer(BaseSummarizer):
     requires_fit = True
 
     def __init__(self, model: str = "logistic", C: float = 1.0, hidden: int = 32, oracle_sentences: int = 3,
-                 use_embeddings: bool = False, encoder: str | None = None, lead_prior: float = 0.0,
+                 use_embeddings: bool = False, encoder: str | None = None, lead_prior: float = 2.0,
                  pretrained: str | None = "news",
                  random_state: int = 0, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",

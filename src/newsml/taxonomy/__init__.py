@@ -18,8 +18,8 @@ Examples
 >>> tax = load_taxonomy("news_events")
 >>> "diplomatic_rupture" in tax.ids
 True
->>> tax["military_defeat"].plover["type"]
-'ASSAULT'
+>>> tax["diplomatic_rupture"].plover["type"]
+'SANCTION'
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ and says how to fix it.
 
 Cue syntax (used by :func:`compile_cue`): a cue is a phrase matched case-insensitively on word
 boundaries. A word ending in ``*`` matches any ending (``expel*`` matches "expels", "expelled"),
-``...`` allows up to four words in between (``recall* ... ambassador``), and a cue starting with
-``re:`` is a raw Python regular expression.
+``...`` allows up to four words in between (``recall* ... ambassador``), a hyphen also matches a
+space or nothing (``cease-fire``), and a cue starting with ``re:`` is a raw Python regular expression.
 
 Examples
 --------
@@ -340,6 +340,7 @@ def compile_cue(cue: str) -> re.Pattern:
             pat = re.escape(tok[:-1]) + r"[\w'’-]*"
         else:
             pat = re.escape(tok)
+        pat = pat.replace(r"\-", r"[\s\-–]?")  # "cease-fire" also matches "cease fire", "ceasefire"
         if parts:
             parts.append(r"(?:\W+[\w'’-]+){0,4}?\W+" if gap_next else r"[\s\-–]+")
         parts.append(pat)

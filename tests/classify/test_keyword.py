@@ -1,0 +1,114 @@
+"""The keyword tagger: cues, negation, hedging, evidence, learned cues, save/load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+import newsml
+from newsml.classify.keyword import KeywordClassifier, learn_cue_words, match_weight
+from newsml.taxonomy import compile_cue, load_taxonomy
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_7720f7d8ad8d4f8e.txt"
+
+
+@pytest.fixture(scope="module")
+def kw():
+    return KeywordClassifier()
+
+
+def test_prefitted_from_taxonomy(kw):
+    assert kw.predict_proba(["x."]).shape == (1, 18)
+    assert "diplomatic_rupture" in kw.classes_
+    assert len(kw.classes_) == 18 and kw.multi_label_
+
+
+def test_seed_article_labels_and_evidence(kw):
+    text = SEED.read_text()
+    labels = kw.predict([text])[0]
+    assert {"diplomatic_rupture", "military_defeat", "accusation"} <= set(labels)
+    assert not {"election", "protest", "coup"} & set(labels)
+    ev = kw.explain(text, top_k=1)
+    assert "severed diplomatic relations" in ev["diplomatic_rupture"][0].sentence
+    cues = {m["label"]: m["cue"] for m in kw.matches(text)}
+    assert cues["diplomatic_protest"].lower().startswith("summoned")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ministry denied that it had expelled the diplomats.",
+    "Officials said they had not severed ties with Paris.",
+    "There was no coup, the army insisted.",
+    "The government ruled out a ceasefire.",
+])
+def test_negation_cancels_the_match(kw, sentence):
+    assert kw.predict([sentence]) == [[]]
+    assert kw.sentence_weights([sentence]).max() == 0.0
+
+
+def test_hedged_event_is_not_asserted_but_threat_is(kw):
+    s = "The president threatened to cut diplomatic ties with Rwanda."
+    W = dict(zip(kw.classes_, kw.sentence_weights([s])[0]))
+    assert W["diplomatic_rupture"] == pytest.approx(0.3)
+    assert W["threat"] == 1.0  # the hedge word is this topic's own cue
+    assert kw.predict([s]) == [["threat"]]
+    # attributed claims still count
+    assert "accusation" in kw.predict(["According to the army, the rebels accused the government of lying."])[0]
+
+
+def test_switches_change_behaviour():
+    s = "The ministry denied that it had expelled the diplomats."
+    assert KeywordClassifier(negation=False).predict([s]) == [["diplomatic_rupture"]]
+    h = "The president could cut diplomatic ties with Rwanda."
+    assert KeywordClassifier(hedging=False).predict([h]) == [["diplomatic_rupture"]]
+
+
+def test_scores_grow_with_supporting_sentences(kw):
+    one = kw.predict_proba(["Rebels attacked the base."])[0]
+    two = kw.predict_proba(["Rebels attacked the base. Jihadists claimed responsibility."])[0]
+    j = list(kw.classes_).index("insurgent_attack")
+    assert one[j] == pytest.approx(0.6) and two[j] == pytest.approx(0.84)
+
+
+def test_match_weight_and_learned_cues():
+    assert match_weight("Kenya expelled diplomats.", [compile_cue("expel* diplomat*")]) == (1.0, "expelled diplomats")
+    words = learn_cue_words(["troops clashed", "troops fired", "shares rose"], np.array([1, 1, 0]), 3)
+    assert words[0] == "troops" and "shares" not in words
+
+
+def test_fit_on_new_labels_learns_cues_single_label():
+    texts = ["Troops clashed with rebels.", "Rebels shelled the town.", "Shares rose on Monday.",
+             "Stocks and shares fell.", "The striker scored twice.", "The striker missed a penalty."]
+    labels = ["war", "war", "markets", "markets", "sport", "sport"]
+    clf = KeywordClassifier(multi_label=False).fit(texts, labels)
+    assert list(clf.classes_) == ["markets", "sport", "war"]
+    assert "rebels" in clf.cues_["war"]
+    assert clf.predict(["Rebels attacked.", "Shares jumped.", "A striker signed."]) == ["war", "markets", "sport"]
+    np.testing.assert_allclose(clf.predict_proba(texts).sum(1), 1.0, atol=1e-5)
+
+
+def test_taxonomy_labels_keep_taxonomy_cues_after_fit():
+    clf = KeywordClassifier().fit(["Mali cut ties with Kyiv.", "Voters went to the polls."],
+                                  [["diplomatic_rupture"], ["election"]])
+    assert clf.cues_["election"] == list(load_taxonomy()["election"].cues)
+    assert clf.predict(["The country severed diplomatic relations."]) == [["diplomatic_rupture"]]
+
+
+def test_save_load_and_clone(kw, tmp_path):
+    texts = [SEED.read_text(), "The cup final ended 2-1."]
+    kw.save(tmp_path / "kw")
+    again = newsml.load_classifier(tmp_path / "kw")
+    assert isinstance(again, KeywordClassifier)
+    np.testing.assert_allclose(again.predict_proba(texts), kw.predict_proba(texts))
+    assert clone(kw).get_params() == kw.get_params()
+
+
+def test_user_taxonomy_file(tmp_path):
+    p = tmp_path / "weather.yaml"
+    p.write_text("name: weather\ntopics:\n  - id: flood\n    name: flood\n    definition: Water covers land.\n"
+                 "    cues: [flood*, burst ... banks]\n  - id: drought\n    name: drought\n"
+                 "    definition: No rain.\n    cues: [drought]\n")
+    clf = newsml.get_classifier("keyword", taxonomy=str(p))
+    assert clf.predict(["The river burst its banks overnight."]) == [["flood"]]
