@@ -10,8 +10,6 @@ Run: .venv/bin/python experiments/bench_classify_ag_news.py
 
 from __future__ import annotations
 
-import numpy as np
-
 from bench_classify_common import (
     CACHE_DIR,
     SklearnPipeline,

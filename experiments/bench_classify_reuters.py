@@ -11,7 +11,6 @@ Run: .venv/bin/python experiments/bench_classify_reuters.py   (a few minutes on 
 from __future__ import annotations
 
 import numpy as np
-
 from bench_classify_common import (
     Timer,
     ci_dict,

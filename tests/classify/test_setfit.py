@@ -32,7 +32,7 @@ def test_pairs_single_and_multi_label():
 
 def test_contrastive_tuning_pulls_same_label_texts_together(tiny_st_dir):
     untuned = SetFitClassifier(encoder=str(tiny_st_dir), num_iterations=0).fit(TEXTS, LABELS)
-    tuned = SetFitClassifier(encoder=str(tiny_st_dir), num_iterations=20, epochs=2, learning_rate=2e-3,
+    tuned = SetFitClassifier(encoder=str(tiny_st_dir), num_iterations=10, epochs=2, learning_rate=3e-3,
                              batch_size=8).fit(TEXTS, LABELS)
     assert tuned.loss_history_[-1] < tuned.loss_history_[0]
 

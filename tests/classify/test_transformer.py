@@ -23,7 +23,7 @@ LABELS = ["war", "economy", "war", "diplomacy", "politics", "sport", "politics",
 
 
 def _clf(tiny_bert_dir, **kw):
-    params = dict(model_name_or_path=str(tiny_bert_dir), epochs=40, batch_size=8, learning_rate=2e-2,
+    params = dict(model_name_or_path=str(tiny_bert_dir), epochs=25, batch_size=8, learning_rate=2e-2,
                   warmup_ratio=0.0, max_length=32, seed=0)
     params.update(kw)
     return TransformerClassifier(**params)
@@ -41,7 +41,7 @@ def test_overfits_eight_examples_and_loss_decreases(tiny_bert_dir):
 def test_multilabel_fine_tuning(tiny_bert_dir, tmp_path):
     labels = [[lab] for lab in LABELS]
     labels[0] = ["war", "politics"]
-    clf = _clf(tiny_bert_dir, multi_label=True, epochs=20, learning_rate=1e-2,
+    clf = _clf(tiny_bert_dir, multi_label=True, epochs=12, learning_rate=1e-2,
                class_weight="balanced").fit(TEXTS, labels)
     assert clf.model_.config.problem_type == "multi_label_classification"
     assert clf.loss_history_[-1] < 0.8 * clf.loss_history_[0]
@@ -69,11 +69,11 @@ def test_minilm_multilabel_learns():
 
 
 def test_early_stopping_keeps_the_best_epoch(tiny_bert_dir):
-    clf = _clf(tiny_bert_dir, epochs=12, patience=1, learning_rate=5e-2)
+    clf = _clf(tiny_bert_dir, epochs=6, patience=1, learning_rate=5e-2)
     clf.fit(TEXTS[:6], LABELS[:6], validation=(TEXTS[6:], LABELS[6:]))
-    assert 1 <= len(clf.val_loss_history_) <= 12
+    assert 1 <= len(clf.val_loss_history_) <= 6
     assert len(clf.loss_history_) == len(clf.val_loss_history_)
-    if len(clf.val_loss_history_) < 12:  # stopped early: the last epoch was not an improvement
+    if len(clf.val_loss_history_) < 6:  # stopped early: the last epoch was not an improvement
         assert clf.val_loss_history_[-1] >= min(clf.val_loss_history_)
 
 

@@ -31,6 +31,7 @@ def seed_result(zs):
 
 def test_default_is_prefitted_on_news_events(zs):
     assert isinstance(zs, ZeroShotClassifier)
+    assert zs.predict_proba(["A test sentence."]).shape == (1, 18)  # classes come from the taxonomy
     assert len(zs.classes_) == 18 and zs.multi_label_
     assert zs.coef_.shape == (len(FEATURES),)
     assert np.all((zs.thresholds_ > 0) & (zs.thresholds_ < 1))

@@ -106,3 +106,17 @@ def test_default_names_resolve():
         pytest.skip("the summariser package does not define DEFAULT_SUMMARIZER yet")
     cfg = load_config({**BASE, "summarizers": [{"name": "default"}]})
     assert cfg.summarizers[0].name == s.DEFAULT_SUMMARIZER
+
+
+def test_shipped_configs_validate():
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    paths = [repo / "configs" / "seed.yaml", *sorted((repo / "configs" / "bench").glob("*.yaml"))]
+    assert len(paths) >= 4
+    for p in paths:
+        cfg = load_config(p)
+        assert cfg.classifiers or cfg.summarizers, p
+    seed = load_config(repo / "configs" / "seed.yaml")
+    assert Path(seed.dataset.source) == (repo / "seeds").resolve()
+    assert seed.classifiers[0].name == "zero-shot"

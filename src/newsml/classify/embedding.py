@@ -20,7 +20,9 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,15 @@ from newsml.classify.tfidf import (
 from newsml.errors import ConfigError
 
 POOLINGS = ("mean+first", "mean", "first")
+_BOUNDARY = re.compile(r"[.!?][\"'\u201d)\]]*\s+[\"'\u201c(\[]*[A-Z0-9]|\n")
+
+
+@lru_cache(maxsize=50_000)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Sentences of ``text`` (memoised; texts with no sentence boundary skip the splitter)."""
+    if not _BOUNDARY.search(text):
+        return (text,)
+    return tuple(split_sentences_for_evidence(text)) or (text,)
 
 
 class SentenceVectorCache:
@@ -103,7 +114,7 @@ def embed_documents(texts: list[str], encoder: str | None = None, pooling: str =
         if pooling == "first":
             sents_per_doc.append([t])
             continue
-        sents = split_sentences_for_evidence(t) or [t]
+        sents = list(_sentences(t))
         if max_sentences:
             sents = sents[:max_sentences]
         if pooling == "mean+first" and len(sents) > 1:

@@ -64,6 +64,14 @@ _SENT_CACHE: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _SENT_CACHE_SIZE = 20000
 
 
+def prototype_file(sentences: list[str]) -> Path:
+    """Where the default encoder's embeddings of ``sentences`` are shipped (name = content hash)."""
+    import hashlib
+
+    h = hashlib.sha256("\n".join(sentences).encode("utf-8")).hexdigest()[:20]
+    return CALIBRATION_FILE.parent / f"prototypes-{h}.npy"
+
+
 def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
     """The shipped (or given) calibration: ``coef``, ``intercept``, ``threshold``, ``thresholds``."""
     p = Path(path) if path else CALIBRATION_FILE
@@ -228,7 +236,11 @@ class ZeroShotClassifier(BaseClassifier):
         key = (str(self.encoder), tuple(tuple(g) for g in groups), tuple(background))
         if key not in _PROTO_CACHE:
             flat = [s for g in groups for s in g] + background
-            E = self._encode(flat)
+            shipped = prototype_file(flat) if self.encoder is None else None
+            if shipped is not None and shipped.exists():
+                E = np.load(shipped, allow_pickle=False)
+            else:
+                E = self._encode(flat)
             if len(_PROTO_CACHE) > 16:
                 _PROTO_CACHE.clear()
             _PROTO_CACHE[key] = E
@@ -238,6 +250,20 @@ class ZeroShotClassifier(BaseClassifier):
             out.append(E[k:k + len(g)])
             k += len(g)
         return out, (E[k:] if background else None)
+
+    def export_prototypes(self) -> Path:
+        """Save the default encoder's embeddings of this taxonomy's exemplars next to the calibration.
+
+        Built-in taxonomies ship them so that the first prediction does not have to encode a few
+        hundred exemplar sentences; the file name is a hash of the sentences, so an edited
+        taxonomy is simply re-encoded.
+        """
+        self._check_fitted()
+        flat = [s for g in self._proto_texts() for s in g] + list(self.taxonomy_.background)
+        path = prototype_file(flat)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, self._encode(flat).astype(np.float32), allow_pickle=False)
+        return path
 
     # --------------------------------------------------------------- features
     def _cue_patterns(self):

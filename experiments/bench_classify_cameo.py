@@ -1,0 +1,115 @@
+"""CAMEO pentacode (ConfliBERT cameo_class: 1,349 train / 451 test news sentences, 5 classes): macro-F1.
+
+Baselines (run here): scikit-learn TfidfVectorizer + LogisticRegression, and sentence-transformers
+all-MiniLM-L6-v2 vectors + LogisticRegression (defaults). newsml: tfidf, embedding (+TF-IDF
+features), and a fine-tuned transformer (the embedded MiniLM, a few epochs on CPU) unless
+``--no-transformer``.
+
+Run: .venv/bin/python experiments/bench_classify_cameo.py [--no-transformer] [--epochs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bench_classify_common import (
+    CACHE_DIR,
+    Timer,
+    accuracy_ci,
+    ci_dict,
+    fmt_ci,
+    macro_f1_ci,
+    need_data,
+    peak_memory_mb,
+    read_jsonl,
+    warm_cache,
+    write_results,
+)
+
+
+def tfidf_lr():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+
+
+class MiniLMLogReg:
+    """all-MiniLM-L6-v2 sentence vectors (normalised, as model.encode gives) + LogisticRegression()."""
+
+    def fit(self, texts, labels):
+        from sklearn.linear_model import LogisticRegression
+
+        self.lr = LogisticRegression(max_iter=1000).fit(self._vec(texts), labels)
+        return self
+
+    def predict(self, texts):
+        return list(self.lr.predict(self._vec(texts)))
+
+    @staticmethod
+    def _vec(texts):
+        from newsml.classify.embedding import embed_documents
+
+        return embed_documents(list(texts), None, "first")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-transformer", action="store_true")
+    ap.add_argument("--epochs", type=int, default=3)
+    args = ap.parse_args()
+    import newsml
+
+    rows = read_jsonl(need_data("conflibert_events", "cameo_class.jsonl"))
+    tr = [r for r in rows if r["split"] == "train"]
+    te = [r for r in rows if r["split"] == "test"]
+    Xtr, ytr = [r["text"] for r in tr], [r["labels"][0] for r in tr]
+    Xte, yte = [r["text"] for r in te], [r["labels"][0] for r in te]
+    from newsml.classify.embedding import CACHE
+
+    CACHE.load_npz(CACHE_DIR / "cameo.npz")
+    warm_cache("cameo", Xtr + Xte, "mean+first")
+    systems = [
+        ("baseline: sklearn TfidfVectorizer+LogisticRegression", tfidf_lr, False),
+        ("baseline: MiniLM (sentence-transformers) + LogisticRegression", MiniLMLogReg, False),
+        ("newsml tfidf", lambda: newsml.get_classifier("tfidf"), False),
+        ("newsml embedding (C=10, balanced)",
+         lambda: newsml.get_classifier("embedding", C=10.0, class_weight="balanced"), False),
+        ("newsml embedding + tfidf features (C=10, tfidf_weight=1, balanced)",
+         lambda: newsml.get_classifier("embedding", C=10.0, tfidf_weight=1.0, class_weight="balanced"), False),
+    ]
+    if not args.no_transformer:
+        systems.append((f"newsml transformer (MiniLM fine-tuned, {args.epochs} epochs, CPU)",
+                        lambda: newsml.get_classifier("transformer", epochs=args.epochs, max_length=64,
+                                                      batch_size=16, learning_rate=1e-4,
+                                                      class_weight="balanced"), True))
+    out, table = [], []
+    for name, make, heavy in systems:
+        model = make()
+        with Timer() as tf:
+            model.fit(Xtr, ytr)
+        with Timer() as tp:
+            pred = list(model.predict(Xte))
+        mem = None if heavy else round(peak_memory_mb(lambda m=make: m().fit(Xtr, ytr).predict(Xte)), 1)
+        res = {"system": name, "macro_f1": ci_dict(macro_f1_ci(yte, pred)), "accuracy": ci_dict(accuracy_ci(yte, pred)),
+               "fit_docs_per_s": round(len(Xtr) / tf.seconds, 1), "predict_docs_per_s": round(len(Xte) / tp.seconds, 1),
+               "peak_mem_mb": mem}
+        print(res, flush=True)
+        out.append(res)
+        table.append({"system": name, "macro-F1 [95% CI]": fmt_ci(res["macro_f1"]),
+                      "accuracy [95% CI]": fmt_ci(res["accuracy"]), "fit docs/s": res["fit_docs_per_s"],
+                      "predict docs/s": res["predict_docs_per_s"], "peak MB": mem if mem is not None else "n/a"})
+    payload = {"dataset": "conflibert_events/cameo_class", "n_train": len(Xtr), "n_test": len(Xte),
+               "protocol": "train on the repo's train split, evaluate on its test split", "systems": out}
+    notes = [f"{len(Xtr)} train / {len(Xte)} test sentences; CIs: bootstrap over test sentences.",
+             "Encoder-based fit/predict docs/s exclude sentence encoding for embedding systems (vectors cached "
+             "in .cache/classify/cameo.npz); the transformer timings include everything.",
+             "Peak MB: tracemalloc (Python/numpy heap); not measured for the transformer (torch memory is not traced).",
+             "Timings are wall-clock on a shared 2-core machine under heavy load from other jobs."]
+    write_results("cameo", payload, table, ["system", "macro-F1 [95% CI]", "accuracy [95% CI]", "fit docs/s",
+                                            "predict docs/s", "peak MB"], notes)
+
+
+if __name__ == "__main__":
+    main()
