@@ -15,8 +15,10 @@ ROUGE-Lsum, system and reference are split into sentences with newsml.data.split
 joined with newlines. 95 % CIs: percentile bootstrap over documents (newsml.evaluate.bootstrap_ci,
 1,000 resamples); "vs lead" is a paired bootstrap of the ROUGE-1 difference.
 
-Speed: docs/s with time.perf_counter over the same documents, end to end from raw text (sentence
-splitting included) and from pre-split sentences (as after ``newsml prepare``). Peak memory: Python
+Quality runs get each document's sentences from newsml.summarize.base.split_document (what
+``summarize`` does on raw text), computed once. Speed: docs/s with time.perf_counter, end to end from
+raw text (sentence splitting included) and from pre-split sentences (as after ``newsml prepare``),
+with torch limited to one thread (the 2-core machine is shared by several jobs). Peak memory: Python
 heap peak via tracemalloc over 40 documents in a separate pass (tracemalloc does not see torch's
 tensor allocations). The machine is shared (2 cores), so speeds are noisy lower bounds.
 
@@ -92,7 +94,7 @@ class SumyPeer:
 
 
 # --------------------------------------------------------------------------- scoring
-def rouge_scores(preds, refs):
+def rouge_scores(preds, refs, ref_lines):
     from rouge_score import rouge_scorer
 
     from newsml.summarize.base import _default_splitter
@@ -100,9 +102,8 @@ def rouge_scores(preds, refs):
     split = _default_splitter()
     scorer = rouge_scorer.RougeScorer(METRICS, use_stemmer=True)
     out = {m: [] for m in METRICS}
-    for p, r in zip(preds, refs):
+    for p, r, r_l in zip(preds, refs, ref_lines):
         p_l = "\n".join(split(p)) if p.strip() else ""
-        r_l = "\n".join(split(r))
         s = scorer.score(r, p)
         s_l = scorer.score(r_l, p_l)
         for m in METRICS:
@@ -133,7 +134,10 @@ def build(name):
 def run_system(name, system, docs, limits):
     if isinstance(system, SumyPeer):
         return system.summarize(docs, **limits)
-    return [s.text for s in system.summarize([{"text": d["text"], "title": d["title"]} for d in docs], **limits)]
+    # the sentences split_document() gives for the raw text, computed once per document
+    inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"],
+               "paragraph_first": d["firsts"]} for d in docs]
+    return [s.text for s in system.summarize(inputs, **limits)]
 
 
 def timed(name, system, docs, limits, presplit):
@@ -171,7 +175,13 @@ def main(argv=None):
     ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args(argv)
 
+    import torch
+
+    torch.set_num_threads(1)  # the machine is shared: one intra-op thread is much faster under load
     from newsml.evaluate import paired_bootstrap
+    from newsml.summarize.base import _default_splitter
+
+    split = _default_splitter()
     from newsml.summarize.base import split_document, strip_lead
     from newsml.summarize.train import load_pairs, shared_data_dir, train_default
 
@@ -199,7 +209,8 @@ def main(argv=None):
         pairs = load_pairs(ds, data_dir, "test", limit=args.n)
         for p in pairs:
             p["body"] = strip_lead(p["text"])
-            p["sentences"] = split_document(p["text"])[0]
+            p["sentences"], p["firsts"] = split_document(p["text"])
+            p["ref_lines"] = "\n".join(split(p["summary"]))
         data[ds] = pairs
     built = {}
     results = {"settings": {}, "machine": f"{platform.processor() or platform.machine()}, "
@@ -219,7 +230,7 @@ def main(argv=None):
                 print(f"{name}: cannot build: {exc}", file=sys.stderr)
                 continue
             preds = run_system(name, system, docs, limits)
-            scores = rouge_scores(preds, refs)
+            scores = rouge_scores(preds, refs, [d["ref_lines"] for d in docs])
             per_doc[name] = scores
             row = {m: ci_dict(v) for m, v in scores.items()}
             row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)

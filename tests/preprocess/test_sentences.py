@@ -10,6 +10,12 @@ from newsml.data.sentences import pysbd_sentences, split_sentences
 GOLD = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "sentences_gold.jsonl").open()]
 
 
+def test_heldout_sample_accuracy():
+    heldout = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "sentences_heldout.jsonl").open()]
+    assert len(heldout) >= 20
+    assert sum(split_sentences(g["text"]) == g["sentences"] for g in heldout) / len(heldout) >= 0.9
+
+
 def test_gold_sample_is_big_enough_and_varied():
     assert len(GOLD) >= 60
     assert len({g["note"] for g in GOLD}) >= 10

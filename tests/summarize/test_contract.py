@@ -11,15 +11,16 @@ from newsml.summarize.base import Summary
 
 EXTRACTIVE = ["lead", "textrank", "lexrank", "centroid", "mmr", "supervised"]
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 
 @pytest.fixture(scope="module")
-def build(tiny_st_dir):
+def build():
     cache = {}
 
     def _build(name):
         if name not in cache:
-            params = {"encoder": str(tiny_st_dir)} if name in ("centroid", "mmr") else {}
-            cache[name] = newsml.get_summarizer(name, **params)
+            cache[name] = newsml.get_summarizer(name)
         return cache[name]
 
     return _build

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import newsml
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_centroid_and_mmr_on_the_seed(seed_text):

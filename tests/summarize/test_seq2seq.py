@@ -11,6 +11,8 @@ DOC = ("Floods swept through three villages on Tuesday. Rescue teams used boats 
        "The government promised emergency funds. Opposition leaders blamed ministers. "
        "More heavy rain is expected next week.")
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 
 @pytest.fixture(scope="module")
 def bart(tiny_bart_dir):
@@ -65,3 +67,13 @@ def test_length_limits(bart):
 def test_bad_checkpoint_is_reported(tmp_path):
     with pytest.raises(ModelLoadError, match="local checkpoint"):
         newsml.get_summarizer("seq2seq", model_name=str(tmp_path / "missing")).summarize([DOC])
+
+
+def test_focus_keeps_relevant_sentences_in_order(bart, seed_text):
+    doc = bart._prepare([seed_text])[0]
+    kept = bart._focus_filter(doc, ["Senegal summoned the Ukrainian ambassador"])
+    assert 3 <= len(kept) < len(doc.sentences)
+    assert any("Senegal" in s for s in kept)
+    positions = [doc.sentences.index(s) for s in kept]
+    assert positions == sorted(positions)
+    assert bart.summarize([seed_text], focus=["diplomatic_protest"], max_words=6)[0].text

@@ -64,7 +64,7 @@ def test_fit_learns_beyond_position_and_round_trips(tmp_path):
            "three days and closed hospitals. People cheered. Birds sang.")
     s = model.summarize([new], max_sentences=1)[0]
     assert s.sentences == [1]
-    assert model.set_params(lead_prior=5.0).summarize([new], max_sentences=1)[0].sentences == [0]
+    assert model.set_params(lead_prior=50.0).summarize([new], max_sentences=1)[0].sentences == [0]
     model.set_params(lead_prior=0.0)
     model.save(tmp_path / "sup")
     back = load_summarizer(tmp_path / "sup")

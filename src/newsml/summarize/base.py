@@ -10,8 +10,9 @@ focus=None) -> list[Summary]``. Extractive summarisers only have to score senten
   ("PUBLISHED: ...", "By . Staff Reporter .", "Scroll down for video") is dropped, so a summary never
   opens on a dangling dateline or byline. :meth:`BaseSummarizer.split` returns exactly the sentence
   list that ``Summary.sentences`` indexes. A :class:`newsml.data.Document` (or any object with
-  ``text``/``title``/``sentences`` attributes, or a dict with those keys) whose sentences are already
-  split is used as is, which is the fast path for prepared datasets.
+  ``text``/``title``/``sentences`` attributes, or a dict with those keys and optionally
+  ``paragraph_first``) whose sentences are already split is used as is, which is the fast path for
+  prepared datasets.
 * **length budget**: ``max_sentences`` (default ``default_sentences``, 3), ``max_words`` (sentences are
   added best-first while they fit; if even the best one does not fit it is cut at a word boundary)
   and ``ratio`` (a share of the document's sentences). Limits combine: the strictest wins.
@@ -72,6 +73,11 @@ class Summary:
         abstractive ones, the generation score of the text (when available).
     method:
         Registry name of the summariser that produced it.
+
+    Examples
+    --------
+    >>> Summary("Talks failed.", [0], [0.9, 0.1], "lead").to_dict()["sentences"]
+    [0]
     """
 
     text: str
@@ -273,6 +279,18 @@ class BaseSummarizer(BaseEstimator):
     :meth:`_score_docs` (extractive) or override :meth:`summarize` (abstractive). Subclass
     ``__init__`` methods should include ``default_sentences``, ``dedup_threshold``,
     ``focus_weight``, ``focus_encoder`` and ``progress`` so that the shared behaviour is configurable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Shortest(BaseSummarizer):
+    ...     name = "shortest"
+    ...     def __init__(self, default_sentences=1):
+    ...         self.default_sentences = default_sentences
+    ...     def _score_docs(self, docs):
+    ...         return [-np.array([len(s) for s in d.sentences], float) for d in docs]
+    >>> Shortest().summarize(["A long opening sentence here. Short one. Another long sentence here."])[0].text
+    'Short one.'
     """
 
     #: registry name (used in ``Summary.method`` and by save/load)
@@ -346,6 +364,7 @@ class BaseSummarizer(BaseEstimator):
         for i, t in enumerate(texts):
             title = ""
             sentences = None
+            firsts = None
             if isinstance(t, str):
                 text = t
             elif t is None:
@@ -354,6 +373,7 @@ class BaseSummarizer(BaseEstimator):
                 text = t.get("text") or ""
                 title = t.get("title") or ""
                 sentences = t.get("sentences")
+                firsts = t.get("paragraph_first")
             elif hasattr(t, "text"):
                 text = getattr(t, "text", "") or ""
                 title = getattr(t, "title", "") or ""
@@ -364,7 +384,9 @@ class BaseSummarizer(BaseEstimator):
                 sents = [str(s).strip() for s in sentences if str(s).strip()]
                 if sents:
                     sents[0] = _clean_first(sents[0])
-                docs.append(_Doc(sents, str(title), [j == 0 for j in range(len(sents))]))
+                if not (isinstance(firsts, (list, tuple)) and len(firsts) == len(sents)):
+                    firsts = [j == 0 for j in range(len(sents))]
+                docs.append(_Doc(sents, str(title), [bool(f) for f in firsts]))
             else:
                 sents, firsts = split_document(str(text), _get_splitter(getattr(self, "splitter", None)))
                 docs.append(_Doc(sents, str(title), firsts))

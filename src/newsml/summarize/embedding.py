@@ -9,7 +9,9 @@
   relevance when ``focus`` is given).
 
 Both can add a small lead prior (``position_weight``): news puts its key facts first.
-Sentences of a whole batch of documents are encoded in one call (each distinct sentence once).
+Sentences of a whole batch of documents are encoded in one call (each distinct sentence once), and
+a summariser keeps the embeddings of recently seen sentences, so summarising the same articles again
+with other limits or a focus does not re-encode them.
 
 Examples
 --------
@@ -43,18 +45,30 @@ class _EmbeddingSummarizer(BaseSummarizer):
         self.batch_size = batch_size
         self.progress = progress
 
+    #: sentences whose embeddings are kept between calls (per summariser instance)
+    cache_size = 20_000
+
     def _embed(self, docs: list[_Doc]) -> None:
         from newsml.encoders import encode
 
         todo = [d for d in docs if "emb" not in d.cache]
-        flat = [s for d in todo for s in d.sentences]
         if not todo:
             return
-        E = encode(flat, self.encoder, device=self.device) if flat else np.zeros((0, 1), np.float32)
-        start = 0
+        key = (self.encoder, self.device)
+        cache = getattr(self, "_emb_cache", None)
+        if cache is None or cache[0] != key:
+            cache = (key, {})
+            self._emb_cache = cache
+        store: dict[str, np.ndarray] = cache[1]
+        missing = list(dict.fromkeys(s for d in todo for s in d.sentences if s not in store))
+        if missing:
+            E = encode(missing, self.encoder, device=self.device)
+            if len(store) + len(missing) > self.cache_size:
+                store.clear()
+            store.update(zip(missing, E))
         for d in todo:
-            d.cache["emb"] = E[start:start + len(d.sentences)]
-            start += len(d.sentences)
+            d.cache["emb"] = (np.stack([store[s] for s in d.sentences]) if d.sentences
+                              else np.zeros((0, 1), np.float32))
 
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         self._embed(docs)
