@@ -141,6 +141,8 @@ def run_system(name, system, docs, limits):
 
 
 def timed(name, system, docs, limits, presplit):
+    if hasattr(system, "_emb_cache"):
+        del system._emb_cache  # time real encoding, not the embeddings kept from the quality run
     if isinstance(system, SumyPeer):
         if presplit:
             return None
@@ -157,6 +159,8 @@ def timed(name, system, docs, limits, presplit):
 
 
 def peak_memory(system, docs, limits):
+    if hasattr(system, "_emb_cache"):
+        del system._emb_cache
     tracemalloc.start()
     tracemalloc.reset_peak()
     run_system("", system, docs, limits)
@@ -173,6 +177,8 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="no embedding methods (fast check)")
     ap.add_argument("--systems", default=None, help="comma-separated systems (default: all)")
     ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--merge", action="store_true",
+                    help="update only the systems run here in an existing summarize.json")
     args = ap.parse_args(argv)
 
     import torch
@@ -252,6 +258,16 @@ def main(argv=None):
         results["settings"][setting] = block
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.merge and (out / "summarize.json").exists():
+        old = json.loads((out / "summarize.json").read_text())
+        for setting, block in results["settings"].items():
+            if setting in old["settings"]:
+                merged = old["settings"][setting]
+                merged["systems"].update(block["systems"])
+                block["systems"] = merged["systems"]
+        old["settings"].update(results["settings"])
+        old["command"] = f"{old.get('command', '')}; then {results['command']}"
+        results = old
     (out / "summarize.json").write_text(json.dumps(results, indent=2))
     (out / "summarize.md").write_text(to_markdown(results))
     print((out / "summarize.md").read_text())

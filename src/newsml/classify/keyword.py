@@ -66,7 +66,7 @@ _TOKEN = re.compile(r"[a-z][a-z'’-]{2,}")
 def _window_before(sentence: str, start: int, n_words: int = _WINDOW_WORDS) -> str:
     """The last ``n_words`` words before ``start`` (stopping at a clause break)."""
     left = sentence[:start]
-    for sep in (";", ":", " but ", " while ", " whereas ", " although "):
+    for sep in (";", ":", ",", " and ", " but ", " while ", " whereas ", " although "):
         k = left.rfind(sep)
         if k >= 0:
             left = left[k + len(sep):]

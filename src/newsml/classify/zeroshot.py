@@ -56,9 +56,25 @@ from newsml.taxonomy import compile_cue, load_taxonomy
 from newsml.taxonomy.loader import DATA_DIR, Taxonomy, parse_taxonomy
 
 FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_frac", "gate", "doc_ex"]
+#: document-level features of the second stage (see :meth:`ZeroShotClassifier._doc_features`)
+DOC_FEATURES = ["z_max", "z_lead", "z_fg", "z_2nd", "support", "cue_frac", "gate", "doc_ex"]
+#: sentences counted as the lead of an article (dateline + first paragraph)
+N_LEAD = 2
+#: sentences that recount earlier events ("in 2015", "last year", "had been", "since its founding"...)
+_HISTORY = re.compile(
+    r"\b(?:in|since|until|before|after|by|during|between|from)\s+(?:(?:early|late|mid-?)\s*)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:last|previous|past)\s+(?:year|month|decade)s?\b|\b(?:years|months|decades)\s+ago\b|"
+    r"\b(?:a|one|two|three|four|five)\s+years?\s+ago\b|\bearlier\s+(?:this|last)\s+(?:year|month)\b|"
+    r"\b(?:previously|formerly|once again|in the past|history of|long history|has long|have long|had been|"
+    r"had previously|previous|prior)\b|\bsince\s+(?:the|its|their|his|her)\b",
+    re.IGNORECASE,
+)
+_Z_CLIP = 12.0
 CALIBRATION_FILE = DATA_DIR / "calibration" / "zero-shot.json"
 #: fallback weights, used only when the calibration file is missing
-_FALLBACK = {"coef": [3.0, 3.0, 3.0, 4.0, 2.3, 1.6, -0.8, 1.0], "intercept": -5.5, "threshold": 0.3}
+_FALLBACK = {"coef": [3.0, 3.0, 3.0, 4.0, 2.3, 1.6, -0.8, 1.0], "intercept": -5.5, "threshold": 0.3,
+             "doc_coef": [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], "doc_intercept": 0.0}
 _PROTO_CACHE: dict[tuple, np.ndarray] = {}
 _SENT_CACHE: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _SENT_CACHE_SIZE = 20000
@@ -86,6 +102,14 @@ def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"{p}: not a valid zero-shot calibration (needs keys coef, intercept): {exc}") from exc
     if len(cal["coef"]) != len(FEATURES):
         raise ConfigError(f"{p}: key 'coef' needs {len(FEATURES)} numbers ({', '.join(FEATURES)})")
+    if "doc_coef" not in cal:  # a one-stage calibration: the document score is the best sentence score
+        cal["doc_coef"], cal["doc_intercept"] = list(_FALLBACK["doc_coef"]), 0.0
+    try:
+        _ = [float(x) for x in cal["doc_coef"]], float(cal.get("doc_intercept", 0.0))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{p}: key 'doc_coef' must be a list of numbers: {exc}") from exc
+    if len(cal["doc_coef"]) != len(DOC_FEATURES):
+        raise ConfigError(f"{p}: key 'doc_coef' needs {len(DOC_FEATURES)} numbers ({', '.join(DOC_FEATURES)})")
     return cal
 
 
@@ -169,6 +193,8 @@ class ZeroShotClassifier(BaseClassifier):
         cal = load_calibration(self.calibration)
         self.coef_ = np.asarray(cal["coef"], dtype=np.float64)
         self.intercept_ = float(cal["intercept"])
+        self.doc_coef_ = np.asarray(cal["doc_coef"], dtype=np.float64)
+        self.doc_intercept_ = float(cal.get("doc_intercept", 0.0))
         self.calibrated_thresholds_ = {str(k): float(v) for k, v in (cal.get("thresholds") or {}).items()}
         self.default_threshold_ = float(cal.get("threshold", 0.5))
 
@@ -194,9 +220,9 @@ class ZeroShotClassifier(BaseClassifier):
                 self.extra_exemplars_[str(label)] = ex
         if len(texts) >= 20 and not self.extra_exemplars_:
             F = self._doc_features(texts)
-            self.coef_, self.intercept_ = fit_combination(F, Y)
+            self.doc_coef_, self.doc_intercept_ = fit_combination(F, Y, key="doc")
             if self.multi_label_:
-                P = _sigmoid(F @ self.coef_ + self.intercept_)
+                P = _sigmoid(F @ self.doc_coef_ + self.doc_intercept_)
                 self.fitted_threshold_ = best_global_threshold(Y, P)
 
     # ------------------------------------------------------------- prototypes
@@ -335,12 +361,13 @@ class ZeroShotClassifier(BaseClassifier):
         gate = self._bg(E, B) - X.max(axis=1) if B is not None else np.zeros(len(E))
         return X, top3, gate
 
-    def _doc_features(self, texts: Sequence[str]) -> np.ndarray:
-        """Document features ``(n_texts, n_classes, n_features)``.
+    def _pooled_features(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """First-stage features: max-pooled ``(n_texts, n_classes, n_features)`` and per-sentence blocks.
 
-        Sentence features are max-pooled (``cue_frac`` is the mean cue weight over sentences); the gate and ``doc_ex`` come from the
-        document centroid (mean sentence embedding), so one stray sentence in a long sports or
-        business story weighs less than the story as a whole.
+        Sentence features are max-pooled (``cue_frac`` is the mean cue weight over sentences); the
+        gate and ``doc_ex`` come from the document centroid (mean sentence embedding), so one stray
+        sentence in a long sports or business story weighs less than the story as a whole. The
+        per-sentence blocks carry the same three document-level features.
         """
         self._check_fitted()
         sents_per_doc = [split_sentences_for_evidence(t) or [t] for t in texts]
@@ -350,25 +377,60 @@ class ZeroShotClassifier(BaseClassifier):
         protos, B = self._prototypes()
         out = np.zeros((len(texts), len(self.classes_), len(FEATURES)), dtype=np.float64)
         cents = np.zeros((len(texts), E.shape[1]), dtype=np.float32)
-        k = 0
+        blocks, k = [], 0
         for i, ss in enumerate(sents_per_doc):
-            block = F[k:k + len(ss)]
+            block = F[k:k + len(ss)].copy()
             c = E[k:k + len(ss)].mean(axis=0)
             cents[i] = c / max(float(np.linalg.norm(c)), 1e-9)
             k += len(ss)
             out[i] = block.max(axis=0)
             out[i, :, 5] = block[:, :, 4].mean(axis=0)
+            blocks.append(block)
         Xc, _, gate_c = self._similarities(cents, protos, B)
         out[:, :, 6] = gate_c[:, None]
         out[:, :, 7] = Xc
+        for i, block in enumerate(blocks):
+            block[:, :, 5:] = out[i, :, 5:][None]
+        self._last_sentences = sents_per_doc
+        return out, blocks
+
+    def _doc_features(self, texts: Sequence[str]) -> np.ndarray:
+        """Second-stage document features ``(n_texts, n_classes, len(DOC_FEATURES))``.
+
+        Each sentence gets a first-stage logit ``z`` per topic (the calibrated combination of its
+        :data:`FEATURES`). The document is then described by where its support lies, because news
+        articles mention many events in passing: ``z_max`` (best sentence), ``z_lead`` (best of the
+        first :data:`N_LEAD` sentences, where a wire story states its news), ``z_fg`` (best
+        foreground sentence, i.e. not one that recounts earlier events such as "a ceasefire signed in
+        2015 collapsed"), ``z_2nd`` (second-best sentence: corroboration), ``support`` (log count of
+        sentences with ``z > 0``) and the document-level ``cue_frac``, ``gate`` and ``doc_ex``.
+        """
+        pooled, blocks = self._pooled_features(texts)
+        sents = self._last_sentences
+        out = np.zeros((len(texts), len(self.classes_), len(DOC_FEATURES)), dtype=np.float64)
+        for i, block in enumerate(blocks):
+            z = np.clip(block @ self.coef_ + self.intercept_, -_Z_CLIP, _Z_CLIP)  # (n_sent, C)
+            fg = np.array([k == 0 or not _HISTORY.search(s) for k, s in enumerate(sents[i])])
+            zs = np.sort(z, axis=0)
+            out[i, :, 0] = zs[-1]
+            out[i, :, 1] = z[:N_LEAD].max(axis=0)
+            out[i, :, 2] = z[fg].max(axis=0) if fg.any() else -_Z_CLIP
+            out[i, :, 3] = zs[-2] if len(z) > 1 else zs[-1]
+            out[i, :, 4] = np.log1p((z > 0).sum(axis=0))
+            out[i, :, 5:] = pooled[i, :, 5:]
         return out
 
     # ---------------------------------------------------------------- scoring
     def _score(self, F: np.ndarray) -> np.ndarray:
+        """Sentence (first-stage) probabilities from :data:`FEATURES`."""
         return _sigmoid(F @ self.coef_ + self.intercept_)
 
+    def _doc_score(self, F: np.ndarray) -> np.ndarray:
+        """Document probabilities from :data:`DOC_FEATURES`."""
+        return _sigmoid(F @ self.doc_coef_ + self.doc_intercept_)
+
     def _predict_proba(self, texts: list[str]) -> np.ndarray:
-        P = self._score(self._doc_features(texts))
+        P = self._doc_score(self._doc_features(texts))
         if not self.multi_label_:
             P = P + 1e-6
             P = P / P.sum(axis=1, keepdims=True)
@@ -385,17 +447,25 @@ class ZeroShotClassifier(BaseClassifier):
             "taxonomy": self.taxonomy_.to_dict(),
             "extra_exemplars": self.extra_exemplars_,
             "intercept": float(self.intercept_),
+            "doc_intercept": float(self.doc_intercept_),
             "calibrated_thresholds": self.calibrated_thresholds_,
             "default_threshold": self.default_threshold_,
             "fitted_threshold": getattr(self, "fitted_threshold_", None),
         }
-        return state, {"coef": np.asarray(self.coef_, dtype=np.float64)}
+        return state, {"coef": np.asarray(self.coef_, dtype=np.float64),
+                       "doc_coef": np.asarray(self.doc_coef_, dtype=np.float64)}
 
     def _set_state(self, state, arrays, path):
         self.taxonomy_ = parse_taxonomy(state["taxonomy"], f"{path}/newsml_classifier.json:state.taxonomy")
         self.extra_exemplars_ = {k: list(v) for k, v in state.get("extra_exemplars", {}).items()}
         self.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
         self.intercept_ = float(state["intercept"])
+        if "doc_coef" in arrays:
+            self.doc_coef_ = np.asarray(arrays["doc_coef"], dtype=np.float64)
+            self.doc_intercept_ = float(state.get("doc_intercept", 0.0))
+        else:
+            self.doc_coef_ = np.asarray(_FALLBACK["doc_coef"], dtype=np.float64)
+            self.doc_intercept_ = 0.0
         self.calibrated_thresholds_ = dict(state.get("calibrated_thresholds", {}))
         self.default_threshold_ = float(state.get("default_threshold", 0.5))
         self.fitted_threshold_ = state.get("fitted_threshold")
@@ -434,7 +504,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 10.0) -> tuple[np.ndarray, float]:
+def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 10.0, key: str = "") -> tuple[np.ndarray, float]:
     """Learn the shared logistic combination from document features ``F (n, classes, feats)``.
 
     Rows are (document, label) pairs pooled over labels, so a few dozen documents are enough.
@@ -445,7 +515,8 @@ def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 10.0) -> tuple[np.n
     y = (Y.reshape(-1) > 0).astype(int)
     if y.min() == y.max():
         cal = load_calibration()
-        return np.asarray(cal["coef"], dtype=np.float64), float(cal["intercept"])
+        return (np.asarray(cal[f"{key}_coef" if key else "coef"], dtype=np.float64),
+                float(cal[f"{key}_intercept" if key else "intercept"]))
     lr = LogisticRegression(C=C, max_iter=2000)
     lr.fit(X, y)
     return lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
