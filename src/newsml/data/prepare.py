@@ -35,6 +35,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -386,3 +387,27 @@ def load_dataset(source, data_dir: str | None = None, **options):
     ['Rain fell in Accra.', 'Roads flooded.']
     """
     return prepare(source, options.pop("out", None), data_dir=data_dir, **options)[0]
+
+
+def read_clean_documents(paths, *, text_field: str | None = None, on_error: str = "skip",
+                         report: ReadReport | None = None, **options) -> Iterator[Document]:
+    """Stream documents like :func:`~newsml.data.readers.read_documents`, cleaned and lead-parsed.
+
+    Each yielded :class:`Document` has normalised ``text`` with the source/dateline/byline lead removed
+    and ``sentences`` filled, exactly as :func:`prepare` stores them. Documents with nothing left to
+    keep are skipped and counted in ``report``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.txt").write_text("LONDON (Reuters) - Rain fell. Roads flooded.")
+    >>> doc = next(read_clean_documents([d]))
+    >>> doc.source, doc.dateline, doc.text
+    ('Reuters', 'LONDON', 'Rain fell. Roads flooded.')
+    """
+    report = report if report is not None else ReadReport()
+    for doc in read_documents(paths, text_field=text_field, on_error=on_error, report=report):
+        clean = process_document(doc, report, **options)
+        if clean is not None:
+            yield clean
