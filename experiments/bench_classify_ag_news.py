@@ -98,8 +98,7 @@ def main() -> None:
     d = payload["paired_best_vs_best_baseline"]
     notes = [f"n = {len(texts)} articles, 5 folds; CIs: bootstrap over out-of-fold predictions.",
              f"Paired bootstrap, {d['a']} minus {d['b']}: {fmt_ci(d['diff'])} accuracy, p = {d['p_value']:.3f}.",
-             "Encoder docs/s exclude encoding (vectors cached once for all systems); MiniLM encoding on this "
-             "machine runs at tens of texts/s under load.",
+             "Embedding systems' docs/s exclude encoding (vectors cached once for all systems).",
              "Peak MB: tracemalloc peak of one fold's fit+predict (Python/numpy heap; torch memory not traced).",
              ("Embedding systems: run with all texts encoded." if with_embeddings else
               f"Embedding systems NOT run: only {n_cached} of {len(texts)} texts could be encoded with MiniLM in this "

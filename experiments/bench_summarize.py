@@ -284,6 +284,8 @@ def to_markdown(results):
              "presplit = from pre-split sentences; peak = Python heap (tracemalloc, 40 docs). "
              "supervised = the shipped model (DEFAULT_SUMMARIZER, lead_prior=2); supervised-noprior = "
              "same weights, lead_prior=0; +pos = position_weight=0.5.", ""]
+    for note in results.get("notes", []):
+        lines += [f"Note: {note}", ""]
     if results.get("train"):
         lines += [f"Shipped supervised model retrained in this run: {results['train']}", ""]
     for setting, block in results["settings"].items():

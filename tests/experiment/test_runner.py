@@ -13,8 +13,7 @@ from newsml.experiment.rundir import is_complete, read_jsonl
 
 def config(corpus_path, **extra):
     cfg = {"name": "unit", "seed": 3, "dataset": {"source": str(corpus_path)},
-           "classifiers": [{"name": "keyword", "params": {"taxonomy": "news_events"}, "fit": "never"},
-                           {"name": "test-counting", "id": "majority"}],
+           "classifiers": [{"name": "test-counting", "id": "majority"}],
            "summarizers": [{"name": "lead", "options": {"max_sentences": 1}}, {"name": "test-first-words"}],
            "evaluation": {"n_boot": 200}}
     cfg.update(extra)
@@ -65,12 +64,11 @@ def test_metrics_match_predictions(finished_run):
 def test_resume_skips_finished_parts_and_force_recomputes(corpus_path, tmp_path, counting):
     out = tmp_path / "run"
     first = run_experiment(config(corpus_path), out=out, log=lambda m: None)
-    assert counting.calls["fit"] == 1 and len(first.computed) == 4
-    assert first.metrics["classifiers"]["keyword"]["fitted"] is False
+    assert counting.calls["fit"] == 1 and len(first.computed) == 3
     second = run_experiment(config(corpus_path), out=out, log=lambda m: None)
     assert second.reused == ["all"] and counting.calls["fit"] == 1
     forced = run_experiment(config(corpus_path), out=out, force=True, log=lambda m: None)
-    assert len(forced.computed) == 4 and counting.calls["fit"] == 2
+    assert len(forced.computed) == 3 and counting.calls["fit"] == 2
     assert forced.metrics["classifiers"]["majority"]["report"] == first.metrics["classifiers"]["majority"]["report"]
 
 

@@ -13,22 +13,33 @@ A *non-political gate* compares each sentence with the taxonomy's ``background``
 markets, technology, culture, weather...): text that looks more like background news than like any
 topic is pushed towards "no topic".
 
-Per sentence and topic the features (:data:`FEATURES`) are: best exemplar similarity, mean of the
-three best, best similarity minus best background similarity, margin over the best other topic, cue
-weight, share of sentences with a cue, the background gate (background similarity minus best topic
-similarity) and the topic similarity of the text as a whole. A logistic combination of these
-features, shared by all topics so that it transfers to new taxonomies, gives the probability.
-Document features are the maxima over sentences, except the cue share and the two whole-text
-features, which use the document centroid (mean sentence embedding) so that one stray sentence in
-a long sports or business story weighs less than the story as a whole. The combination weights
-and decision thresholds were calibrated on our own labelled dev set
-(``experiments/devsets/news_events_dev.jsonl``; see ``experiments/bench_tagger.py``) and ship in
-``newsml/taxonomy/data/calibration/zero-shot.json``.
+Scoring has two stages, each a logistic combination shared by all topics (so that it transfers to
+new taxonomies):
+
+1. **Sentence stage.** Per sentence and topic the features (:data:`FEATURES`) are: best exemplar
+   similarity, mean of the three best, best similarity minus best background similarity, margin over
+   the best other topic, cue weight, the document's share of sentences with a cue, the background
+   gate (background similarity minus best topic similarity, from the document centroid) and the
+   topic similarity of the document centroid. Their combination gives a sentence logit ``z``, and
+   ``sentence_scores``/``explain`` show it as the evidence strength.
+2. **Document stage.** Real articles mention many events in passing (background paragraphs such as
+   "a peace accord signed in 2015 collapsed last year"), so max-pooling sentences over-tags long
+   texts. The document features (:data:`DOC_FEATURES`) describe *where* the support lies: best
+   sentence, best lead sentence (the first :data:`N_LEAD`), best foreground sentence (ignoring
+   sentences that recount earlier events: dates, "last year", "had been"...), the second-best
+   sentence (corroboration), the number of supporting sentences, and the document-level cue share,
+   gate and centroid similarity.
+
+Both stages' weights and the decision threshold were calibrated on the ``tune`` halves of our own
+labelled sets (short snippets, ``experiments/devsets/news_events_dev.jsonl``, and multi-paragraph
+wire-style articles, ``experiments/devsets/news_events_blind.jsonl``; see
+``experiments/bench_tagger.py``) and ship in ``newsml/taxonomy/data/calibration/zero-shot.json``. A
+calibration file without the document stage scores a document by its best sentence.
 
 The classifier is usable without ``fit`` (classes = taxonomy topics). ``fit(texts, labels)`` is
 optional: labels that are not taxonomy topics get the training texts as exemplars (few-shot
-prototypes); with 20 or more texts whose labels are all taxonomy topics the combination weights are
-re-learned on them; multi-label thresholds are tuned on ``validation`` data when given.
+prototypes); with 20 or more texts whose labels are all taxonomy topics the document-stage weights
+are re-learned on them; multi-label thresholds are tuned on ``validation`` data when given.
 
 Examples
 --------
@@ -144,8 +155,11 @@ class ZeroShotClassifier(BaseClassifier):
     classes_ : ndarray of str
     thresholds_ : ndarray of float
     coef_ : ndarray of shape (n_features,)
-        Weights of the logistic combination (order: :data:`FEATURES`).
+        Weights of the sentence-stage combination (order: :data:`FEATURES`).
     intercept_ : float
+    doc_coef_ : ndarray of shape (n_doc_features,)
+        Weights of the document-stage combination (order: :data:`DOC_FEATURES`).
+    doc_intercept_ : float
 
     Examples
     --------
@@ -220,7 +234,7 @@ class ZeroShotClassifier(BaseClassifier):
                 self.extra_exemplars_[str(label)] = ex
         if len(texts) >= 20 and not self.extra_exemplars_:
             F = self._doc_features(texts)
-            self.doc_coef_, self.doc_intercept_ = fit_combination(F, Y, key="doc")
+            self.doc_coef_, self.doc_intercept_ = fit_combination(F, Y, C=0.1, key="doc")
             if self.multi_label_:
                 P = _sigmoid(F @ self.doc_coef_ + self.doc_intercept_)
                 self.fitted_threshold_ = best_global_threshold(Y, P)
@@ -361,8 +375,8 @@ class ZeroShotClassifier(BaseClassifier):
         gate = self._bg(E, B) - X.max(axis=1) if B is not None else np.zeros(len(E))
         return X, top3, gate
 
-    def _pooled_features(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """First-stage features: max-pooled ``(n_texts, n_classes, n_features)`` and per-sentence blocks.
+    def _pooled_features(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray], list[list[str]]]:
+        """First-stage features: max-pooled ``(n_texts, n_classes, n_features)``, per-sentence blocks, sentences.
 
         Sentence features are max-pooled (``cue_frac`` is the mean cue weight over sentences); the
         gate and ``doc_ex`` come from the document centroid (mean sentence embedding), so one stray
@@ -391,8 +405,7 @@ class ZeroShotClassifier(BaseClassifier):
         out[:, :, 7] = Xc
         for i, block in enumerate(blocks):
             block[:, :, 5:] = out[i, :, 5:][None]
-        self._last_sentences = sents_per_doc
-        return out, blocks
+        return out, blocks, sents_per_doc
 
     def _doc_features(self, texts: Sequence[str]) -> np.ndarray:
         """Second-stage document features ``(n_texts, n_classes, len(DOC_FEATURES))``.
@@ -405,9 +418,11 @@ class ZeroShotClassifier(BaseClassifier):
         2015 collapsed"), ``z_2nd`` (second-best sentence: corroboration), ``support`` (log count of
         sentences with ``z > 0``) and the document-level ``cue_frac``, ``gate`` and ``doc_ex``.
         """
-        pooled, blocks = self._pooled_features(texts)
-        sents = self._last_sentences
-        out = np.zeros((len(texts), len(self.classes_), len(DOC_FEATURES)), dtype=np.float64)
+        return self._stage2(*self._pooled_features(texts))
+
+    def _stage2(self, pooled: np.ndarray, blocks: list[np.ndarray], sents: list[list[str]]) -> np.ndarray:
+        """Second-stage features from :meth:`_pooled_features` output and the first-stage weights."""
+        out = np.zeros((len(blocks), len(self.classes_), len(DOC_FEATURES)), dtype=np.float64)
         for i, block in enumerate(blocks):
             z = np.clip(block @ self.coef_ + self.intercept_, -_Z_CLIP, _Z_CLIP)  # (n_sent, C)
             fg = np.array([k == 0 or not _HISTORY.search(s) for k, s in enumerate(sents[i])])

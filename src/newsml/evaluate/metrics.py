@@ -450,7 +450,8 @@ def novel_ngram_ratio(summary: str, source: str, n: int = 2) -> float:
 
     0 means purely extractive wording, 1 fully new wording. Tokens are lowercased runs of
     ``[a-z0-9]`` (the ROUGE tokeniser, without stemming). A summary shorter than ``n`` tokens
-    scores 0.
+    scores 0. N-grams run across the summary's sentence joins, so extractive summaries made of
+    non-adjacent sentences score slightly above 0 for ``n >= 2``.
 
     Examples
     --------
