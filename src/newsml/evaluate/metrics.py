@@ -108,8 +108,12 @@ def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _count_metrics(W: np.ndarray, Yt: np.ndarray, Yp: np.ndarray, multi_label: bool,
-                   fixed_labels: bool) -> dict[str, np.ndarray]:
-    """Every count-based metric for each row of weights ``W`` (shape ``(B, n)``) -> arrays ``(B,)``."""
+                   fixed_labels: bool, fill: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Every count-based metric for each row of weights ``W`` (shape ``(B, n)``) -> arrays ``(B,)``.
+
+    With ``fill`` (full-data per-label precision/recall/F1), a label absent from a resample keeps
+    its full-data score in the macro average, so the label set stays that of the full data.
+    """
     TP = W @ (Yt & Yp)
     FP = W @ (~Yt & Yp)
     FN = W @ (Yt & ~Yp)
@@ -121,7 +125,11 @@ def _count_metrics(W: np.ndarray, Yt: np.ndarray, Yp: np.ndarray, multi_label: b
     n_present = present.sum(axis=1)
     out: dict[str, np.ndarray] = {}
     for name, per in (("precision", prec), ("recall", rec), ("f1", f1)):
-        out[f"macro_{name}"] = _div((per * present).sum(axis=1), n_present)
+        if fill is not None and per.shape[1]:
+            out[f"macro_{name}"] = np.where(present, per, fill[name][None, :]).mean(axis=1)
+        else:
+            out[f"macro_{name}"] = _div((per * present).sum(axis=1), n_present)
+        out[f"_per_label_{name}"] = per
         out[f"weighted_{name}"] = _div((per * support).sum(axis=1), support.sum(axis=1))
     tp, fp, fn = TP.sum(axis=1), FP.sum(axis=1), FN.sum(axis=1)
     out["micro_precision"] = _div(tp, tp + fp)
@@ -140,7 +148,6 @@ def _count_metrics(W: np.ndarray, Yt: np.ndarray, Yp: np.ndarray, multi_label: b
     else:
         correct = (Yt & Yp).any(axis=1)
         out["accuracy"] = _div(W @ correct, total)
-    out["_per_label_f1"] = f1
     return out
 
 
@@ -264,7 +271,8 @@ def classification_report(y_true: Sequence[Any], y_pred: Sequence[Any], proba=No
     W = bootstrap_weights(n, n_boot, seed) if n_boot and n else np.zeros((0, n))
     fixed = classes is not None
     full = _count_metrics(full_w, Yt, Yp, multi_label, fixed)
-    boots = _count_metrics(W, Yt, Yp, multi_label, fixed) if len(W) else {}
+    fill = {k: full[f"_per_label_{k}"][0] for k in ("precision", "recall", "f1")}
+    boots = _count_metrics(W, Yt, Yp, multi_label, fixed, None if fixed else fill) if len(W) else {}
 
     def ci(name: str, value: np.ndarray, samples: np.ndarray | None) -> dict[str, float]:
         return _ci_dict(ci_from_samples(float(value[0]), samples if samples is not None else np.array([]),
@@ -326,9 +334,11 @@ def _probability_metrics(P, pcls, y_true, multi_label, W, level, n) -> dict[str,
         aucs.append(a[0])
         aps.append(p[0])
         if len(W):
-            a, p = _weighted_ranking(Y[:, j], P[:, j], W)
-            aucs_b.append(a)
-            aps_b.append(p)
+            # a resample without positives (or negatives) of this label keeps its full-data score,
+            # so every resample averages over the same labels as the full data
+            ab, pb = _weighted_ranking(Y[:, j], P[:, j], W)
+            aucs_b.append(np.where(np.isnan(ab), a[0], ab))
+            aps_b.append(np.where(np.isnan(pb), p[0], pb))
     out = {}
     if aucs:
         with np.errstate(all="ignore"):
