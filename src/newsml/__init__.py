@@ -16,7 +16,12 @@ __version__ = "0.1.0"
 
 from newsml.classify import get_classifier, list_classifiers, load_classifier  # noqa: E402
 from newsml.errors import ConfigError, InputError, NewsmlError  # noqa: E402
-from newsml.summarize import get_summarizer, list_summarizers  # noqa: E402
+from newsml.summarize import (  # noqa: E402
+    DEFAULT_SUMMARIZER,
+    get_summarizer,
+    list_summarizers,
+    load_summarizer,
+)
 
 __all__ = [
     "__version__",
@@ -28,4 +33,6 @@ __all__ = [
     "list_classifiers",
     "list_summarizers",
     "load_classifier",
+    "load_summarizer",
+    "DEFAULT_SUMMARIZER",
 ]

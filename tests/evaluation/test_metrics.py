@@ -182,3 +182,20 @@ def test_compare_summarizers_and_classifiers():
     res = compare_classifiers(gold, gold, ["x"] * 60, n_boot=200)
     assert res["diff"]["value"] == pytest.approx(1.0 - (2 / 3) / 2)
     assert res["p_value"] < 0.05
+
+
+def test_macro_intervals_cover_the_estimate_with_rare_labels():
+    rng = np.random.default_rng(7)
+    labels = [f"l{i}" for i in range(30)]
+    weights = np.array([0.5 ** (i / 3) for i in range(30)])
+    weights /= weights.sum()
+    gold = [list(set(rng.choice(labels, rng.integers(1, 3), p=weights))) for _ in range(150)]
+    P = rng.random((150, 30)) * 0.6
+    for i, g in enumerate(gold):
+        for lab in g:
+            P[i, labels.index(lab)] += rng.random() * 0.6
+    pred = [[labels[j] for j in np.flatnonzero(row >= 0.55)] for row in P]
+    rep = classification_report(gold, pred, proba=P, proba_classes=labels, n_boot=300)
+    for key in ("macro_f1", "roc_auc_macro", "pr_auc_macro", "micro_f1"):
+        m = rep["metrics"][key]
+        assert m["low"] <= m["value"] <= m["high"], (key, m)

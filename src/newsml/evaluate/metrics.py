@@ -8,8 +8,9 @@ thousands of documents and dozens of labels takes about a second. The resamples 
 
 Conventions (the same as scikit-learn's defaults unless said otherwise):
 
-* the label set is the union of gold and predicted labels (or ``classes`` when given); in each
-  resample, macro averages run over the labels present in that resample (gold or predicted);
+* the label set is the union of gold and predicted labels (or ``classes`` when given); a label
+  absent from a bootstrap resample keeps its full-data score in that resample's macro average
+  (likewise for per-label ROC-AUC/PR-AUC), so rare labels do not drop out and shift the interval;
 * a ratio with a zero denominator counts as 0 (scikit-learn's ``zero_division=0``), except
   example-based F1 of a document with no gold and no predicted label, which is 1 (nothing to find,
   nothing wrongly found; the same rule as ``BaseClassifier.score``);
