@@ -10,7 +10,13 @@ import pytest
 from sklearn.base import clone
 
 import newsml
-from newsml.classify.zeroshot import FEATURES, ZeroShotClassifier, load_calibration, split_clauses
+from newsml.classify.zeroshot import (
+    DOC_FEATURES,
+    FEATURES,
+    ZeroShotClassifier,
+    load_calibration,
+    split_clauses,
+)
 from newsml.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -161,3 +167,34 @@ def test_dev_test_split_macro_f1_at_least_070():
     score = f1_score(mlb.fit_transform([r["labels"] for r in test]), mlb.transform(pred), average="macro",
                      zero_division=0)
     assert score >= 0.70
+
+
+def test_background_sentence_does_not_tag_but_lead_does(zs):
+    """Document stage: a past event mentioned in passing is not reported news; the same event as the lead is."""
+    body = ["The central bank said on Monday that inflation slowed to 4 percent in March.",
+            "Economists had expected a smaller fall.",
+            "Food prices rose less than in February, while fuel costs were flat.",
+            "The bank will meet again in May to set interest rates."]
+    passing = "An Algerian-brokered peace accord signed in 2015 between the government and the rebels collapsed last year."
+    lead = "The government and the rebels signed a peace accord on Tuesday in Algiers, ending three years of fighting."
+    j = list(zs.classes_).index("peace_agreement")
+    P = zs.predict_proba([" ".join([*body, passing]), " ".join([lead, *body])])
+    assert P[0, j] < zs.thresholds_[j] <= P[1, j]
+    assert zs.predict([" ".join([*body, passing])]) == [[]]
+    assert zs.doc_coef_.shape == (len(DOC_FEATURES),)
+
+
+def test_history_pattern_and_one_stage_calibration(tmp_path):
+    from newsml.classify.zeroshot import _HISTORY
+
+    assert _HISTORY.search("A peace accord signed in 2015 collapsed early last year.")
+    assert _HISTORY.search("Relations had been tense since the war.")
+    assert not _HISTORY.search("Rebels seized the town on Tuesday after heavy fighting.")
+    one_stage = tmp_path / "cal.json"
+    one_stage.write_text(json.dumps({"coef": [1.0] * len(FEATURES), "intercept": -3.0}))
+    cal = load_calibration(one_stage)  # no document stage: a document scores as its best sentence
+    assert cal["doc_coef"][0] == 1.0 and not any(cal["doc_coef"][1:])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"coef": [1.0] * len(FEATURES), "intercept": 0.0, "doc_coef": [1.0]}))
+    with pytest.raises(ConfigError, match="doc_coef"):
+        load_calibration(bad)
