@@ -16,7 +16,7 @@ HEAVY = ("torch", "transformers", "sentence_transformers", "datasets", "sklearn"
 
 
 def test_import_is_light():
-    code = "import sys, newsml; print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    code = f"import sys, newsml; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import newsml pulled in heavy modules: {out.stdout}"
 

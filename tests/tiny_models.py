@@ -108,7 +108,8 @@ def build_tiny_bart(out_dir: str | Path, seed: int = 0) -> Path:
 def build_tiny_sentence_transformer(out_dir: str | Path, seed: int = 0) -> Path:
     """A random tiny BERT encoder + mean pooling saved as a sentence-transformers model."""
     import torch
-    from sentence_transformers import SentenceTransformer, models as st_models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import models as st_models
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     base = Path(out_dir) / "bert"

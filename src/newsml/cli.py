@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 _HANDLERS = {
@@ -106,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from newsml.errors import NewsmlError
 
+    # model-loading progress bars from transformers / huggingface_hub would clutter stderr, whose
+    # error contract is one line; newsml's own progress bars are unaffected
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         module_name, _, func = _HANDLERS[args.command].partition(":")
         handler = getattr(importlib.import_module(module_name), func)

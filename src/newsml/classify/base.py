@@ -67,6 +67,9 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
 
     #: registry name, set by subclasses (used by save/load)
     name: str = ""
+    #: False for classifiers that work out of the box from a taxonomy (zero-shot, nli): the experiment
+    #: runner then predicts without fitting unless a config asks for ``fit: always``
+    requires_fit: bool = True
 
     # ------------------------------------------------------------------ labels
     def _encode_labels(self, labels: Sequence[Any]) -> np.ndarray:

@@ -50,9 +50,10 @@ def build_model(model: str | None, taxonomy: str = "news_events"):
 
 def iter_documents(inputs: list[str]) -> Iterator[tuple[str, str]]:
     """``(id, text)`` for every document under ``inputs`` (title prepended when it is not in the text)."""
-    from newsml.data import read_documents
+    from newsml.data import read_clean_documents
 
-    for doc in read_documents(inputs):
+    # cleaned text with the source/dateline/byline lead removed, as `newsml prepare` stores it
+    for doc in read_clean_documents(inputs):
         text = doc.text or ""
         if doc.title and not text.lstrip().startswith(doc.title.strip()):
             text = f"{doc.title.strip()}\n{text}"
@@ -90,6 +91,9 @@ def format_table(rec: dict[str, Any], width: int = 100) -> str:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """Handler of ``newsml classify`` (arguments declared in :mod:`newsml.cli`)."""
+    for path in args.inputs:  # fail on a missing input before loading any model
+        if not path.startswith("hub:") and not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder")
     clf = build_model(args.model, args.taxonomy)
     try:
         clf.predict_proba(["warm-up."])

@@ -101,6 +101,8 @@ class NLIZeroShotClassifier(BaseClassifier):
     'Rebels overran the base.'
     """
 
+    requires_fit = False
+
     name = "nli"
 
     def __init__(self, model: str = DEFAULT_NLI_MODEL, taxonomy: str = "news_events", multi_label: bool = True,

@@ -168,6 +168,8 @@ class ZeroShotClassifier(BaseClassifier):
     {'military_defeat': [Evidence(sentence='Rebels overran the base and the army retreated.', ...)]}
     """
 
+    requires_fit = False
+
     name = "zero-shot"
 
     def __init__(self, taxonomy: str = "news_events", encoder: str | None = None, multi_label: bool = True,

@@ -41,8 +41,6 @@ from newsml.errors import ConfigError, InputError, NotFittedError
 from newsml.experiment import rundir as rd
 from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
 
-ZERO_SHOT = {"zero-shot", "nli"}
-
 
 @dataclass
 class RunResult:
@@ -211,7 +209,7 @@ def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: 
         raise ConfigError(f"{where}: the evaluation documents have no gold labels to score a classifier against")
     clf, params = _build(classifiers, comp, cfg.seed, {"multi_label": data.multi_label})
     canonical = classifiers.canonical(comp.name)
-    needs_fit = getattr(type(clf), "requires_fit", canonical not in ZERO_SHOT)
+    needs_fit = bool(getattr(type(clf), "requires_fit", True))
     train = [r for r in data.train_rows if r["labels"] or data.multi_label]
     # auto: fit trainable classifiers when there is training data; taxonomy-based ones predict as is
     do_fit = comp.fit == "always" or (comp.fit == "auto" and needs_fit and bool(train))
