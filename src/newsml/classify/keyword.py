@@ -41,8 +41,9 @@ from typing import Any
 import numpy as np
 
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
-from newsml.taxonomy import compile_cue, load_taxonomy
-from newsml.taxonomy.loader import Taxonomy, parse_taxonomy
+from newsml.classify.taxonomy_based import TaxonomyBased
+from newsml.taxonomy import compile_cue
+from newsml.taxonomy.loader import parse_taxonomy
 
 #: strength of one asserted matching sentence in the document score
 SENTENCE_WEIGHT = 0.6
@@ -102,7 +103,7 @@ def match_weight(sentence: str, patterns: Sequence[re.Pattern], *, negation: boo
     return best, best_cue
 
 
-class KeywordClassifier(BaseClassifier):
+class KeywordClassifier(TaxonomyBased, BaseClassifier):
     """Cue-phrase tagger with negation and hedging handling (see module docs).
 
     Parameters
@@ -154,13 +155,6 @@ class KeywordClassifier(BaseClassifier):
         self.n_learned_cues = n_learned_cues
 
     # ----------------------------------------------------------------- state
-    def __sklearn_is_fitted__(self) -> bool:  # usable without fit
-        return True
-
-    def _taxonomy(self) -> Taxonomy:
-        tax = getattr(self, "taxonomy_", None)
-        return tax if tax is not None else load_taxonomy(self.taxonomy)
-
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
             tax = self._taxonomy()

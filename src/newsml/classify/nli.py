@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
+from newsml.classify.taxonomy_based import TaxonomyBased
 from newsml.errors import ModelLoadError
-from newsml.taxonomy import load_taxonomy
 from newsml.taxonomy.loader import Taxonomy, parse_taxonomy
 
 DEFAULT_NLI_MODEL = "facebook/bart-large-mnli"
@@ -61,7 +61,7 @@ def load_nli(model: str, device: str = "cpu"):
     return _MODELS[key]
 
 
-class NLIZeroShotClassifier(BaseClassifier):
+class NLIZeroShotClassifier(TaxonomyBased, BaseClassifier):
     """Zero-shot topic tagger with an NLI cross-encoder (see module docs).
 
     Parameters
@@ -118,13 +118,6 @@ class NLIZeroShotClassifier(BaseClassifier):
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = device
-
-    def __sklearn_is_fitted__(self) -> bool:  # usable without fit
-        return True
-
-    def _taxonomy(self) -> Taxonomy:
-        tax = getattr(self, "taxonomy_", None)
-        return tax if tax is not None else load_taxonomy(self.taxonomy)
 
     def _hypothesis(self, label: str, tax: Taxonomy) -> str:
         template = self.hypothesis_template or tax.hypothesis_template

@@ -62,9 +62,10 @@ import numpy as np
 
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
 from newsml.classify.keyword import match_weight
+from newsml.classify.taxonomy_based import TaxonomyBased
 from newsml.errors import ConfigError
-from newsml.taxonomy import compile_cue, load_taxonomy
-from newsml.taxonomy.loader import DATA_DIR, Taxonomy, parse_taxonomy
+from newsml.taxonomy import compile_cue
+from newsml.taxonomy.loader import DATA_DIR, parse_taxonomy
 
 FEATURES = ["ex_max", "ex_top3", "ex_minus_bg", "margin", "cue", "cue_frac", "gate", "doc_ex"]
 #: document-level features of the second stage (see :meth:`ZeroShotClassifier._doc_features`)
@@ -124,7 +125,7 @@ def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
     return cal
 
 
-class ZeroShotClassifier(BaseClassifier):
+class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
     """Taxonomy tagger: exemplar similarity + cue phrases + background gate (see module docs).
 
     Parameters
@@ -188,13 +189,6 @@ class ZeroShotClassifier(BaseClassifier):
         self.max_exemplars = max_exemplars
 
     # ------------------------------------------------------------------ state
-    def __sklearn_is_fitted__(self) -> bool:  # usable without fit
-        return True
-
-    def _taxonomy(self) -> Taxonomy:
-        tax = getattr(self, "taxonomy_", None)
-        return tax if tax is not None else load_taxonomy(self.taxonomy)
-
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
             tax = self._taxonomy()
