@@ -82,3 +82,14 @@ def test_main_job(tmp_path):
     assert run_dir.is_dir()
     assert (run_dir / "metrics.json").exists() and (run_dir / "report.md").exists()
     assert list(run_dir.rglob("*.png"))
+
+
+def test_quickstart_python_snippet(tmp_path):
+    readme = (REPO / "README.md").read_text()
+    snippet = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    assert "read_clean_documents" in snippet
+    script = tmp_path / "snippet.py"
+    script.write_text(snippet)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "diplomatic_rupture" in out.stdout and "severed diplomatic relations" in out.stdout
