@@ -34,6 +34,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from newsml.errors import InputError, ModelLoadError, NotFittedError
+from newsml.utils import jsonable_params
 
 CONFIG_FILE = "newsml_classifier.json"
 WEIGHTS_FILE = "weights.safetensors"
@@ -234,7 +235,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
             "newsml_version": newsml.__version__,
             "name": self.name,
             "class": f"{type(self).__module__}:{type(self).__qualname__}",
-            "params": _jsonable(self.get_params(deep=False)),
+            "params": jsonable_params(self.get_params(deep=False)),
             "classes": [str(c) for c in self.classes_],
             "multi_label": bool(self.multi_label_),
             "thresholds": [float(t) for t in self.thresholds_],
@@ -310,17 +311,6 @@ def _as_texts(texts: Any) -> list[str]:
     if isinstance(texts, str):
         raise InputError("expected a list of texts, got one string; wrap it in a list")
     return ["" if t is None else str(t) for t in texts]
-
-
-def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in params.items():
-        try:
-            json.dumps(v)
-            out[k] = v
-        except TypeError:
-            out[k] = str(v)
-    return out
 
 
 def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:

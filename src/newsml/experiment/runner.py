@@ -40,6 +40,7 @@ import numpy as np
 from newsml.errors import ConfigError, InputError, NotFittedError
 from newsml.experiment import rundir as rd
 from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
+from newsml.utils import jsonable_params
 
 
 @dataclass
@@ -251,7 +252,7 @@ def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: 
         preds.append({"system": comp.key, "kind": "classifier", "id": r["id"], "gold": g, "pred": p,
                       "top_scores": top})
     result = {
-        "kind": "classifier", "id": comp.key, "name": canonical, "params": _jsonable(params), "fitted": do_fit,
+        "kind": "classifier", "id": comp.key, "name": canonical, "params": jsonable_params(params), "fitted": do_fit,
         "classes": classes, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
                    "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
@@ -313,7 +314,7 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
                       "sentences": list(getattr(o, "sentences", []) or []), "reference": r["summary"],
                       "scores": scores})
     result = {
-        "kind": "summarizer", "id": comp.key, "name": canonical, "params": _jsonable(params), "fitted": do_fit,
+        "kind": "summarizer", "id": comp.key, "name": canonical, "params": jsonable_params(params), "fitted": do_fit,
         "options": comp.options, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
                    "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
@@ -321,19 +322,6 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
         "report": report,
     }
     return result, preds
-
-
-def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    out = {}
-    for k, v in params.items():
-        try:
-            json.dumps(v)
-            out[k] = v
-        except TypeError:
-            out[k] = repr(v)
-    return out
 
 
 # -------------------------------------------------------------------------------- run folders
