@@ -34,7 +34,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from newsml.errors import InputError, ModelLoadError, NotFittedError
-from newsml.utils import jsonable_params
+from newsml.utils import component_header, write_component
 
 CONFIG_FILE = "newsml_classifier.json"
 WEIGHTS_FILE = "weights.safetensors"
@@ -223,27 +223,18 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
 
     def save(self, path: str | Path) -> Path:
         """Save to directory ``path``: JSON config + safetensors arrays (no pickle)."""
-        from safetensors.numpy import save_file
-
-        import newsml
-
         self._check_fitted()
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         state, arrays = self._get_state(path) if _takes_path(self._get_state) else self._get_state()
         config = {
-            "newsml_version": newsml.__version__,
-            "name": self.name,
-            "class": f"{type(self).__module__}:{type(self).__qualname__}",
-            "params": jsonable_params(self.get_params(deep=False)),
+            **component_header(self),
             "classes": [str(c) for c in self.classes_],
             "multi_label": bool(self.multi_label_),
             "thresholds": [float(t) for t in self.thresholds_],
             "state": state,
         }
-        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False))
-        if arrays:
-            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(path / WEIGHTS_FILE))
+        write_component(path, CONFIG_FILE, config, WEIGHTS_FILE, arrays)
         return path
 
     @classmethod

@@ -157,10 +157,7 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
     # ----------------------------------------------------------------- state
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
-            tax = self._taxonomy()
-            self.taxonomy_ = tax
-            self.classes_ = np.array(tax.ids, dtype=object)
-            self.multi_label_ = bool(self.multi_label)
+            tax = self._init_from_taxonomy()
             self.cues_ = {t.id: list(t.cues) for t in tax}
             self.prior_ = np.full(len(tax.ids), 1.0 / len(tax.ids))
             self.thresholds_ = self._initial_thresholds()

@@ -128,10 +128,7 @@ class NLIZeroShotClassifier(TaxonomyBased, BaseClassifier):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
-            tax = self._taxonomy()
-            self.taxonomy_ = tax
-            self.classes_ = np.array(tax.ids, dtype=object)
-            self.multi_label_ = bool(self.multi_label)
+            tax = self._init_from_taxonomy()
             self.hypotheses_ = [self._hypothesis(c, tax) for c in tax.ids]
             self.thresholds_ = self._initial_thresholds()
 

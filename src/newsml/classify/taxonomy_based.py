@@ -24,3 +24,13 @@ class TaxonomyBased:
     def _taxonomy(self) -> Taxonomy:
         tax = getattr(self, "taxonomy_", None)
         return tax if tax is not None else load_taxonomy(self.taxonomy)
+
+    def _init_from_taxonomy(self) -> Taxonomy:
+        """Set ``taxonomy_``, ``classes_`` and ``multi_label_`` from the taxonomy; return it."""
+        import numpy as np
+
+        tax = self._taxonomy()
+        self.taxonomy_ = tax
+        self.classes_ = np.array(tax.ids, dtype=object)
+        self.multi_label_ = bool(self.multi_label)
+        return tax

@@ -191,10 +191,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
     # ------------------------------------------------------------------ state
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
-            tax = self._taxonomy()
-            self.taxonomy_ = tax
-            self.classes_ = np.array(tax.ids, dtype=object)
-            self.multi_label_ = bool(self.multi_label)
+            self._init_from_taxonomy()
             self.extra_exemplars_ = {}
             self._set_calibration()
             self.thresholds_ = self._initial_thresholds()

@@ -466,26 +466,12 @@ class BaseSummarizer(BaseEstimator):
 
     def save(self, path: str | Path) -> Path:
         """Save to directory ``path``: ``newsml_summarizer.json`` + ``weights.safetensors`` (no pickle)."""
-        import newsml
+        from newsml.utils import component_header, write_component
 
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         state, arrays = self._get_state()
-        params = {}
-        for k, v in self.get_params(deep=False).items():
-            try:
-                json.dumps(v)
-                params[k] = v
-            except TypeError:
-                params[k] = str(v)
-        config = {"newsml_version": newsml.__version__, "name": self.name,
-                  "class": f"{type(self).__module__}:{type(self).__qualname__}", "params": params,
-                  "state": state}
-        (path / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False))
-        if arrays:
-            from safetensors.numpy import save_file
-
-            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(path / WEIGHTS_FILE))
+        write_component(path, CONFIG_FILE, {**component_header(self), "state": state}, WEIGHTS_FILE, arrays)
         return path
 
     @classmethod
