@@ -61,3 +61,21 @@ def test_seed_article_has_17_sentences(seeds_dir):
     sents = split_sentences(parse_lead(normalize_text(text)).body)
     assert 16 <= len(sents) <= 18
     assert sents[0].startswith("The military junta")
+
+
+def test_easy_boundaries_skip_pysbd_but_agree_with_it():
+    """Plain boundaries are cut without pysbd; quotes, brackets and abbreviations still go through it."""
+    from newsml.data.sentences import _easy_pieces, pysbd_sentences
+
+    text = ('Sales rose 2%. Mr. Diop left Google. "We won. They lost," he said. '
+            'The deal (signed in Bamako. Or so) held. Capt. Ba agreed. Talks ended on Jan. 5 in Dakar.')
+    pieces = _easy_pieces(text)
+    assert pieces[:3] == ["Sales rose 2%.", "Mr. Diop left Google.", '"We won. They lost," he said.']
+    assert "The deal (signed in Bamako. Or so) held." in pieces  # no cut inside brackets
+    assert not any(p.endswith("Capt.") for p in pieces)  # no cut after an abbreviation
+    assert split_sentences(text) == [
+        "Sales rose 2%.", "Mr. Diop left Google.", '"We won. They lost," he said.',
+        "The deal (signed in Bamako. Or so) held.", "Capt. Ba agreed.", "Talks ended on Jan. 5 in Dakar."]
+    # on text with only easy boundaries the result equals plain pysbd's
+    easy = "The army withdrew. Rebels took the town. Residents fled to Gao."
+    assert split_sentences(easy) == pysbd_sentences(easy)

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,6 +39,7 @@ yourself yourselves said says say told mr mrs ms one two new also it's i'm don't
 """.split())
 
 
+@lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
     """A tiny suffix stripper so that 'attacks'/'attacked'/'attacking' share a node."""
     for suf in ("ing", "ed", "es", "s"):
