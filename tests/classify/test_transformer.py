@@ -62,7 +62,8 @@ def test_minilm_multilabel_learns():
     """The embedded MiniLM (a real pretrained BERT) learns a multi-label task in a few epochs."""
     labels = [[lab] for lab in LABELS]
     labels[0] = ["war", "politics"]
-    clf = TransformerClassifier(multi_label=True, epochs=15, learning_rate=1e-4, batch_size=8,
+    # lr 5e-4: at 1e-4 the loss was still 0.54 after 15 epochs and every label passed the threshold
+    clf = TransformerClassifier(multi_label=True, epochs=15, learning_rate=5e-4, batch_size=8,
                                 threshold=0.3).fit(TEXTS, labels)
     pred = clf.predict(TEXTS)
     assert "war" in pred[0] and "politics" in pred[0]
