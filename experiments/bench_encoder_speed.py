@@ -1,0 +1,294 @@
+"""Speed and quality of the sentence-encoder backends behind the centroid / MMR summarisers, in one run.
+
+Backends (newsml.encoders): ``torch`` = sentence-transformers fp32 (the old default), ``onnx`` = the
+ONNX Runtime export in fp32, ``onnx-int8`` = the same with int8 per-channel weights (the new
+summariser default, ``backend="auto", quantize=True``).
+
+Measured on BBC News Summary held-out documents (newsml.summarize.train.load_pairs, split "test"):
+
+1. export: seconds to export + quantise + check the ONNX model into an empty cache folder (first
+   use on a clean machine), and the probe-sentence cosines stored with it.
+2. encoder: sentences/s over all sentences of the speed documents (each backend encodes the same
+   list, length-sorted batches; ONNX batch 16, torch batch 64, the defaults) and cosine of each
+   sentence's vector to the torch fp32 one.
+3. summariser speed: docs/s of centroid and MMR on ``--n-speed`` documents, from raw text (sentence
+   splitting included) and from pre-split sentences, with torch/ONNX Runtime limited to 1 and to 2
+   threads; ``--repeats`` interleaved repeats (torch, int8, torch, int8, ...) so that load from
+   other jobs hits both alike; the table gives the median and the min-max. Load averages are
+   recorded around each block.
+4. quality: ROUGE F1 x100 on ``--n`` documents (rouge-score with Porter stemming, as in
+   bench_summarize.py) with 95% percentile bootstrap CIs (newsml.evaluate.bootstrap_ci, 1,000
+   resamples), for the ``bbc`` (ratio 0.4) and ``bbc3`` (3 sentences) settings, plus a paired
+   bootstrap of the ROUGE-1 difference to the torch backend.
+5. peak Python heap (tracemalloc) while summarising 40 documents; ONNX Runtime and torch tensor
+   memory is outside the Python heap (use ``/usr/bin/time -v`` on the whole run for max RSS).
+
+Usage::
+
+    HF_HUB_OFFLINE=1 .venv/bin/python experiments/bench_encoder_speed.py [--n 200] [--n-speed 100] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "experiments" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BACKENDS = {"torch": {"backend": "torch", "quantize": False},
+            "onnx": {"backend": "onnx", "quantize": False},
+            "onnx-int8": {"backend": "onnx", "quantize": True}}
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def summarizer(system: str, backend: str):
+    import newsml
+
+    return newsml.get_summarizer(system, **BACKENDS[backend])
+
+
+def docs_per_s(system, docs, limits, presplit: bool) -> float:
+    if hasattr(system, "_emb_cache"):
+        del system._emb_cache  # time real encoding
+    key = ("text", "title", "sentences") if presplit else ("text", "title")
+    inputs = [{k: d[k] for k in key} for d in docs]
+    t = time.perf_counter()
+    system.summarize(inputs, **limits)
+    return len(docs) / (time.perf_counter() - t)
+
+
+def peak_heap(system, docs, limits) -> float:
+    if hasattr(system, "_emb_cache"):
+        del system._emb_cache
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    system.summarize([{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs],
+                     **limits)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return round(peak / 2**20, 2)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=200, help="held-out documents for ROUGE")
+    ap.add_argument("--n-speed", type=int, default=100, help="documents per speed measurement")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved repeats per speed cell")
+    ap.add_argument("--threads", default="1,2", help="thread counts to time")
+    ap.add_argument("--systems", default="centroid,mmr")
+    ap.add_argument("--warm-cache", action="store_true",
+                    help="use the normal ONNX cache instead of timing an export into an empty folder")
+    ap.add_argument("--out", default=str(RESULTS))
+    args = ap.parse_args(argv)
+
+    import torch
+    from bench_summarize import ci_dict, rouge_scores
+
+    from newsml import encoders
+    from newsml.evaluate import paired_bootstrap
+    from newsml.summarize.base import _default_splitter, split_document
+    from newsml.summarize.train import load_pairs, shared_data_dir
+
+    data_dir = shared_data_dir()
+    if not (data_dir / "bbc_news_summary").exists():
+        print(f"shared data not found at {data_dir}; nothing to benchmark", file=sys.stderr)
+        return 0
+    split = _default_splitter()
+    docs = load_pairs("bbc", data_dir, "test", limit=max(args.n, args.n_speed))
+    for d in docs:
+        d["sentences"], d["firsts"] = split_document(d["text"])
+        d["ref_lines"] = "\n".join(split(d["summary"]))
+    speed_docs = docs[: args.n_speed]
+    systems = args.systems.split(",")
+    threads = [int(t) for t in args.threads.split(",")]
+    res: dict = {"command": "python experiments/bench_encoder_speed.py " + " ".join(
+                     argv if argv is not None else sys.argv[1:]),
+                 "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus (shared)",
+                 "python": platform.python_version(), "torch": torch.__version__, "load_start": load(),
+                 "n_docs": len(docs[: args.n]), "n_speed_docs": len(speed_docs)}
+    try:
+        import onnxruntime
+
+        res["onnxruntime"] = onnxruntime.__version__
+    except ImportError:
+        print("onnxruntime is not installed: only the torch backend can be measured", file=sys.stderr)
+        return 1
+
+    # 1. export into an empty cache folder --------------------------------------------------
+    torch.set_num_threads(1)
+    encoders.load_encoder(None)  # the torch model is loaded anyway; time the export itself
+    tmp = None
+    if not args.warm_cache:
+        tmp = tempfile.TemporaryDirectory(prefix="newsml-onnx-")
+        os.environ["NEWSML_CACHE"] = tmp.name
+    t = time.perf_counter()
+    folder = encoders.export_onnx()
+    res["export"] = {"seconds": round(time.perf_counter() - t, 1), "cold": not args.warm_cache,
+                     "meta": json.loads((folder / "meta.json").read_text()),
+                     "mib": {p.name: round(p.stat().st_size / 2**20, 1) for p in folder.glob("*.onnx")}}
+    print("export", res["export"], flush=True)
+
+    # 2. encoder-level speed and agreement ---------------------------------------------------
+    sents = list(dict.fromkeys(s for d in speed_docs for s in d["sentences"]))
+    res["encoder"] = {"n_sentences": len(sents),
+                      "mean_words": round(float(np.mean([len(s.split()) for s in sents])), 1), "threads": {}}
+    for nt in threads:
+        torch.set_num_threads(nt)
+        for b in BACKENDS:  # warm-up (sessions are per thread count)
+            encoders.encode(sents[:32], **BACKENDS[b])
+        times: dict[str, list[float]] = {b: [] for b in BACKENDS}
+        vecs = {}
+        before = load()
+        for _ in range(max(1, args.repeats - 1)):
+            for b in BACKENDS:
+                t = time.perf_counter()
+                vecs[b] = encoders.encode(sents, **BACKENDS[b])
+                times[b].append(len(sents) / (time.perf_counter() - t))
+        block = {"load": [before, load()]}
+        for b in BACKENDS:
+            cos = (vecs[b] * vecs["torch"]).sum(axis=1)
+            block[b] = {"sent_per_s": [round(x, 1) for x in times[b]],
+                        "median": round(statistics.median(times[b]), 1),
+                        "cos_mean": round(float(cos.mean()), 4), "cos_min": round(float(cos.min()), 4)}
+        res["encoder"]["threads"][str(nt)] = block
+        print("encoder", nt, {b: (block[b]["median"], block[b]["cos_mean"]) for b in BACKENDS}, flush=True)
+
+    # 3. summariser speed ---------------------------------------------------------------------
+    limits = {"ratio": 0.4}
+    res["speed"] = {}
+    for nt in threads:
+        torch.set_num_threads(nt)
+        for name in systems:
+            built = {b: summarizer(name, b) for b in ("torch", "onnx-int8")}
+            for s in built.values():
+                s.summarize([d["text"] for d in speed_docs[:3]], **limits)  # load models, sessions
+            for presplit in (False, True):
+                cell = {b: [] for b in built}
+                before = load()
+                for _ in range(args.repeats):
+                    for b, s in built.items():
+                        cell[b].append(docs_per_s(s, speed_docs, limits, presplit))
+                key = f"{name}|{'presplit' if presplit else 'raw'}|{nt}"
+                res["speed"][key] = {"load": [before, load()]}
+                for b, v in cell.items():
+                    res["speed"][key][b] = {"docs_per_s": [round(x, 2) for x in v],
+                                            "median": round(statistics.median(v), 2)}
+                print("speed", key, {b: res["speed"][key][b]["median"] for b in built},
+                      res["speed"][key]["load"], flush=True)
+
+    # 4./5. quality and heap --------------------------------------------------------------------
+    torch.set_num_threads(max(threads))
+    qdocs = docs[: args.n]
+    refs = [d["summary"] for d in qdocs]
+    ref_lines = [d["ref_lines"] for d in qdocs]
+    inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"],
+               "paragraph_first": d["firsts"]} for d in qdocs]
+    res["quality"] = {}
+    built = {(name, b): summarizer(name, b) for name in systems for b in BACKENDS}  # embeddings kept
+    for setting, lim in (("bbc", {"ratio": 0.4}), ("bbc3", {"max_sentences": 3})):
+        for name in systems:
+            per_doc, preds = {}, {}
+            for b in BACKENDS:
+                preds[b] = [x.text for x in built[name, b].summarize(inputs, **lim)]
+                per_doc[b] = rouge_scores(preds[b], refs, ref_lines)
+                row = {m: ci_dict(v) for m, v in per_doc[b].items()}
+                if b != "torch":
+                    pr = paired_bootstrap(per_doc[b]["rouge1"], per_doc["torch"]["rouge1"], n_boot=1000, seed=0)
+                    row["r1_vs_torch"] = {"diff": round(100 * pr.diff.value, 2),
+                                          "low": round(100 * pr.diff.low, 2),
+                                          "high": round(100 * pr.diff.high, 2), "p": round(pr.p_value, 4)}
+                    row["same_summary"] = round(float(np.mean(
+                        [a == c for a, c in zip(preds[b], preds["torch"])])), 3)
+                res["quality"][f"{setting}|{name}|{b}"] = row
+                print("quality", setting, name, b, row["rouge1"], row.get("r1_vs_torch"), flush=True)
+    res["peak_heap_mib"] = {f"{name}|{b}": peak_heap(s, qdocs[:40], {"ratio": 0.4})
+                            for (name, b), s in built.items()}
+    res["load_end"] = load()
+    if tmp is not None:
+        tmp.cleanup()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "encoder_speed.json").write_text(json.dumps(res, indent=2))
+    (out / "encoder_speed.md").write_text(to_markdown(res))
+    print((out / "encoder_speed.md").read_text())
+    return 0
+
+
+def _rng(v: list[float]) -> str:
+    return f"{min(v):.1f}-{max(v):.1f}"
+
+
+def to_markdown(res: dict) -> str:
+    ex = res["export"]
+    check = ex["meta"].get("check", {})
+    lines = ["# Encoder backends for the embedding summarisers (experiments/bench_encoder_speed.py)", "",
+             f"Command: `{res['command']}`. Machine: {res['machine']}, Python {res['python']}, torch "
+             f"{res['torch']}, onnxruntime {res.get('onnxruntime')}. Load average (1/5/15 min) at start "
+             f"{res['load_start']}, at end {res['load_end']}: the 2 cores are shared with other jobs, so "
+             "absolute speeds are noisy; backends were timed interleaved in the same run.", "",
+             "Backends: torch = sentence-transformers fp32 (old default); onnx = ONNX Runtime export, "
+             "fp32; onnx-int8 = ONNX Runtime, int8 per-channel dynamic quantisation (new default of "
+             "centroid/mmr: backend='auto', quantize=True). Encoder: all-MiniLM-L6-v2 (embedded).", "",
+             f"## One-time export (first use, {'empty' if ex['cold'] else 'existing'} cache)", "",
+             f"{ex['seconds']} s (export + int8 quantisation + probe check); files {ex['mib']} MiB. "
+             f"Probe cosine to torch: fp32 min {check.get('fp32_min_cos')}, int8 min "
+             f"{check.get('int8_min_cos')} / mean {check.get('int8_mean_cos')}.", "",
+             f"## Encoder: {res['encoder']['n_sentences']} distinct sentences of the speed documents "
+             f"({res['encoder']['mean_words']} words on average)", "",
+             "| threads | backend | sentences/s median | runs | cosine to torch mean | min | load before/after |",
+             "|---|---|---|---|---|---|---|"]
+    for nt, block in res["encoder"]["threads"].items():
+        for b in BACKENDS:
+            r = block[b]
+            lines.append(f"| {nt} | {b} | {r['median']} | {_rng(r['sent_per_s'])} | {r['cos_mean']} | "
+                         f"{r['cos_min']} | {block['load'][0][0]} / {block['load'][1][0]} |")
+    lines += ["", f"## Summariser speed: docs/s on {res['n_speed_docs']} held-out BBC documents, ratio 0.4", "",
+              "raw = from raw text (sentence splitting included); presplit = sentences given. Median of "
+              "the interleaved repeats, with min-max.", "",
+              "| system | input | threads | torch docs/s | onnx-int8 docs/s | speed-up | load before/after |",
+              "|---|---|---|---|---|---|---|"]
+    for key, cell in res["speed"].items():
+        name, mode, nt = key.split("|")
+        t, q = cell["torch"], cell["onnx-int8"]
+        lines.append(f"| {name} | {mode} | {nt} | {t['median']} ({_rng(t['docs_per_s'])}) | "
+                     f"{q['median']} ({_rng(q['docs_per_s'])}) | x{q['median'] / t['median']:.2f} | "
+                     f"{cell['load'][0][0]} / {cell['load'][1][0]} |")
+    lines += ["", f"## Quality: ROUGE F1 x100 on {res['n_docs']} held-out BBC documents (95% bootstrap CIs)", "",
+              "bbc = 40 % of the sentences, bbc3 = 3 sentences. 'R1 vs torch' = paired bootstrap of the "
+              "ROUGE-1 difference to the torch backend; 'same' = share of documents whose summary is "
+              "identical to the torch one.", "",
+              "| setting | system | backend | ROUGE-1 | ROUGE-2 | ROUGE-L | R1 vs torch | same | peak heap MiB |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for key, row in res["quality"].items():
+        setting, name, b = key.split("|")
+        cells = [f"{row[m]['value']:.2f} [{row[m]['low']:.2f}, {row[m]['high']:.2f}]"
+                 for m in ("rouge1", "rouge2", "rougeL")]
+        vs = row.get("r1_vs_torch")
+        vs_s = f"{vs['diff']:+.2f} [{vs['low']:+.2f}, {vs['high']:+.2f}]" if vs else "—"
+        heap = res["peak_heap_mib"].get(f"{name}|{b}", "—") if setting == "bbc" else "—"
+        lines.append(f"| {setting} | {name} | {b} | " + " | ".join(cells) +
+                     f" | {vs_s} | {row.get('same_summary', '—')} | {heap} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
