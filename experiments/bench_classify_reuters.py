@@ -3,7 +3,9 @@
 Train on the ModApte train split (9,603), test on its test split (3,299); the 90 topics with at
 least one train and one test document (the standard "R90" set). Baseline: TfidfVectorizer +
 one-vs-rest LinearSVC deciding at score 0 (the usual tuned-SVM recipe). newsml tfidf: the same
-family plus Platt calibration and per-label thresholds learned on 3-fold internal CV.
+family plus Platt calibration and per-label thresholds learned on 3-fold internal CV, once with
+its defaults and once with ``RECIPE``, the settings chosen by 5-fold cross-validation on the
+ModApte *train* split only (see the note in ``RECIPE``; the test split is used for this report only).
 
 Run: .venv/bin/python experiments/bench_classify_reuters.py   (a few minutes on 2 cores)
 """
@@ -51,10 +53,25 @@ class Baseline:
         return [[self.mlb.classes_[j] for j in np.flatnonzero(z > 0)] for z in Z]
 
 
+#: chosen by 5-fold CV on the ModApte train split (out-of-fold SVM scores; per-label thresholds tuned on
+#: the other folds' scores and applied to each fold). micro / macro-F1 on the train CV:
+#:   defaults (min_df=1, C=1) 0.872 / 0.476;  C=0.5 0.870 / 0.466;  min_df=2 0.877 / 0.489;
+#:   min_df=2, C=2 0.877 / 0.495;  min_df=3 0.879 / 0.495;  min_df=5 0.881 / 0.495;  min_df=10 0.883 / 0.497
+#: (min_df 10 is the best of the grid; larger values and class_weight were not tried for lack of time).
+#: min_cv_f1=0.0 (labels never found on the internal CV keep threshold 0.5) as in that CV protocol.
+RECIPE = {"min_df": 10, "min_cv_f1": 0.0}
+
+
 def newsml_tfidf():
     import newsml
 
     return newsml.get_classifier("tfidf", multi_label=True)
+
+
+def newsml_tfidf_recipe():
+    import newsml
+
+    return newsml.get_classifier("tfidf", multi_label=True, **RECIPE)
 
 
 def main() -> None:
@@ -72,7 +89,8 @@ def main() -> None:
     Yte = indicator(yte, classes)
     out, table = [], []
     for name, make in (("baseline: TfidfVectorizer + OneVsRest LinearSVC (score > 0)", Baseline),
-                       ("newsml tfidf (multi_label, CV-tuned per-label thresholds)", newsml_tfidf)):
+                       ("newsml tfidf (multi_label, CV-tuned per-label thresholds)", newsml_tfidf),
+                       (f"newsml tfidf (multi_label, {RECIPE} chosen by CV on train)", newsml_tfidf_recipe)):
         model = make()
         with Timer() as tf:
             model.fit(Xtr, ytr)

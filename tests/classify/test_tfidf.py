@@ -134,3 +134,56 @@ def test_predict_speed():
     rate = len(docs) / (time.perf_counter() - t0)
     # the benchmark measures >= 5,000 docs/s on news articles; keep a margin for a busy machine
     assert rate > 1500, rate
+
+
+def _multilabel_data(rare_text=None):
+    texts = [" ".join(p) for p in zip(CONFLICT * 4, DIPLOMACY[::-1] * 4)] + ECONOMY * 4
+    labels = [["conflict", "diplomacy"]] * 24 + [[]] * 24
+    if rare_text is not None:
+        texts.append(rare_text)
+        labels.append(["weather"])
+    return texts, labels
+
+
+def test_min_df_drops_rare_ngrams():
+    from sklearn.base import clone
+
+    texts, labels = _multilabel_data()
+    texts, labels = texts + ["gardening tips"], labels + [[]]
+    default = TfidfClassifier(multi_label=True).fit(texts, labels)
+    pruned = TfidfClassifier(multi_label=True, min_df=2).fit(texts, labels)
+    assert clone(pruned).get_params()["min_df"] == 2
+    assert "gardening" in default.vectorizers_[0].vocabulary_
+    assert "gardening" not in pruned.vectorizers_[0].vocabulary_
+    assert len(pruned.vectorizers_[0].vocabulary_) < len(default.vectorizers_[0].vocabulary_)
+
+
+def test_label_never_found_on_cv_keeps_default_threshold(tmp_path):
+    from newsml.classify.tfidf import cv_thresholds
+
+    # a label with one example: no CV fold can learn it, so its tuned F1 is 0
+    texts, labels = _multilabel_data("Heavy snowfall closed mountain roads and froze the lakes.")
+    clf = TfidfClassifier(multi_label=True, min_cv_f1=0.0).fit(texts, labels)
+    j = list(clf.classes_).index("weather")
+    assert clf.thresholds_[j] == 0.5
+    # without the fallback (default) the label gets the grid minimum
+    plain = TfidfClassifier(multi_label=True).fit(texts, labels)
+    assert plain.thresholds_[j] == 0.01
+    # ... so it no longer fires on unrelated texts
+    assert all("weather" not in p for p in clf.predict(ECONOMY + CONFLICT))
+    Y = np.array([[1], [0], [0]])
+    assert cv_thresholds(Y, np.array([[0.001], [0.3], [0.2]]), default=0.7).tolist() == [0.7]
+    # min_f1 > 0 also catches labels whose best CV F1 is poor but not zero
+    assert cv_thresholds(Y, np.array([[0.2], [0.3], [0.2]]), min_f1=0.6).tolist() == [0.5]
+    # saved and loaded with the new parameters
+    clf.save(tmp_path)
+    again = newsml.load_classifier(tmp_path)
+    assert again.min_df == 1 and again.min_cv_f1 == 0.0 and plain.min_cv_f1 is None
+    np.testing.assert_allclose(again.thresholds_, clf.thresholds_)
+
+
+@pytest.mark.parametrize("bad", [{"min_df": 0}, {"min_df": 1.5}, {"min_cv_f1": 1.0}, {"min_cv_f1": -0.1}])
+def test_bad_threshold_and_min_df_values_raise(bad):
+    key = next(iter(bad))
+    with pytest.raises(ConfigError, match=key):
+        TfidfClassifier(**bad).fit(TEXTS, LABELS)

@@ -103,6 +103,32 @@ def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
+def cv_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, min_f1: float = 0.0,
+                  grid: np.ndarray = THRESHOLD_GRID) -> np.ndarray:
+    """Per-label thresholds maximising F1 on cross-validated probabilities, with a fallback.
+
+    Like :func:`newsml.classify.base.tune_thresholds` on ``grid``, but a label whose best F1 is
+    ``<= min_f1`` keeps ``default``: without this, a label the CV never predicted correctly gets the
+    lowest grid value and then fires on nearly every text.
+
+    >>> import numpy as np
+    >>> Y = np.array([[1, 1], [0, 0], [1, 0]])
+    >>> P = np.array([[0.8, 0.001], [0.1, 0.3], [0.6, 0.2]])
+    >>> cv_thresholds(Y, P).tolist()  # label 1 is never found on the CV: keep the default
+    [0.125, 0.5]
+    """
+    out = tune_thresholds(Y, P, grid=grid, default=default)
+    for j in range(Y.shape[1]):
+        y = Y[:, j] > 0
+        if not y.any():
+            continue
+        p = P[:, j] >= out[j]
+        f1 = 2.0 * float((p & y).sum()) / float(p.sum() + y.sum())
+        if f1 <= min_f1:
+            out[j] = default
+    return out
+
+
 class TfidfClassifier(BaseClassifier):
     """TF-IDF + linear SVM / logistic regression with calibrated probabilities.
 
@@ -125,7 +151,9 @@ class TfidfClassifier(BaseClassifier):
     sublinear_tf : bool
         Use ``1 + log(tf)``.
     min_df : int
-        Minimum document frequency of a term.
+        Minimum document frequency of a word n-gram. On a corpus of thousands of texts 2 is often
+        better (Reuters-21578 ModApte, 5-fold CV on the train split: micro-F1 0.872 -> 0.877, macro-F1
+        0.476 -> 0.489); on small data sets it drops too much, so the default stays 1.
     max_features : int or None
         Vocabulary cap per vectorizer.
     cv : int
@@ -133,7 +161,14 @@ class TfidfClassifier(BaseClassifier):
     tune_thresholds : bool
         Learn per-label thresholds on the internal CV (multi-label only).
     threshold : float
-        Default decision threshold (multi-label) when not tuned.
+        Default decision threshold (multi-label) when not tuned, and the fallback for labels whose
+        best internal-CV F1 is at most ``min_cv_f1``.
+    min_cv_f1 : float or None
+        Multi-label threshold tuning: a label whose best F1 on the internal CV is ``<= min_cv_f1``
+        (e.g. a label seen once, so no fold can predict it) keeps ``threshold`` instead of the grid
+        value, which is then the lowest one (the "SCutFBR" rule of Yang 2001); 0.0 catches only
+        labels the CV never got right. None (default): no fallback. On Reuters-21578 ModApte test,
+        0.0 gave micro/macro-F1 0.864 / 0.498 against 0.864 / 0.506 without it, so it is opt-in.
     top_k : int or None
         Keep at most this many labels per text (multi-label).
     random_state : int
@@ -166,7 +201,7 @@ class TfidfClassifier(BaseClassifier):
                  char_ngrams: bool = False, char_ngram_range: tuple[int, int] = (2, 5),
                  sublinear_tf: bool = True, min_df: int = 1, max_features: int | None = None,
                  cv: int = 3, tune_thresholds: bool = True, threshold: float = 0.5,
-                 top_k: int | None = None, random_state: int = 0):
+                 min_cv_f1: float | None = None, top_k: int | None = None, random_state: int = 0):
         self.multi_label = multi_label
         self.model = model
         self.C = C
@@ -180,6 +215,7 @@ class TfidfClassifier(BaseClassifier):
         self.cv = cv
         self.tune_thresholds = tune_thresholds
         self.threshold = threshold
+        self.min_cv_f1 = min_cv_f1
         self.top_k = top_k
         self.random_state = random_state
 
@@ -191,6 +227,11 @@ class TfidfClassifier(BaseClassifier):
             raise ConfigError(f"tfidf: class_weight={self.class_weight!r}; use None or 'balanced'")
         if not (isinstance(self.C, (int, float)) and self.C > 0):
             raise ConfigError(f"tfidf: C must be a positive number, got {self.C!r}")
+        if not (isinstance(self.min_df, (int, np.integer)) and self.min_df >= 1):
+            raise ConfigError(f"tfidf: min_df must be an int >= 1, got {self.min_df!r}")
+        if self.min_cv_f1 is not None and not (isinstance(self.min_cv_f1, (int, float))
+                                               and 0.0 <= self.min_cv_f1 < 1.0):
+            raise ConfigError(f"tfidf: min_cv_f1 must be None or in [0, 1), got {self.min_cv_f1!r}")
 
     def _vectorizers(self):
         return build_vectorizer(self.ngram_range, self.char_ngrams, self.char_ngram_range,
@@ -271,7 +312,10 @@ class TfidfClassifier(BaseClassifier):
         self._tuned_ = None
         if cv_scores is not None and self.multi_label and self.tune_thresholds:
             self.cv_proba_ = _sigmoid(cv_scores * platt[:, 0] + platt[:, 1])
-            self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold)
+            if self.min_cv_f1 is None:
+                self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold)
+            else:
+                self._tuned_ = cv_thresholds(Y, self.cv_proba_, default=self.threshold, min_f1=self.min_cv_f1)
 
     def _initial_thresholds(self) -> np.ndarray:
         tuned = getattr(self, "_tuned_", None)
