@@ -18,7 +18,8 @@ joined with newlines. 95 % CIs: percentile bootstrap over documents (newsml.eval
 Quality runs get each document's sentences from newsml.summarize.base.split_document (what
 ``summarize`` does on raw text), computed once. Speed: docs/s with time.perf_counter, end to end from
 raw text (sentence splitting included) and from pre-split sentences (as after ``newsml prepare``),
-with torch limited to one thread (the 2-core machine is shared by several jobs). Peak memory: Python
+with ``--threads`` intra-op threads for torch and ONNX Runtime (default 1: the 2-core machine is
+often shared by several jobs; use 2 on a quiet machine). Peak memory: Python
 heap peak via tracemalloc over 40 documents in a separate pass (tracemalloc does not see torch's
 tensor allocations). The machine is shared (2 cores), so speeds are noisy lower bounds.
 
@@ -128,6 +129,8 @@ def build(name):
         return newsml.get_summarizer("supervised", lead_prior=0.0)
     if name in ("centroid+pos", "mmr+pos"):
         return newsml.get_summarizer(name.split("+")[0], position_weight=0.5)
+    if name in ("centroid-torch", "mmr-torch"):  # the sentence-transformers (fp32 torch) encoder
+        return newsml.get_summarizer(name.split("-")[0], backend="torch")
     return newsml.get_summarizer(name)
 
 
@@ -179,11 +182,13 @@ def main(argv=None):
     ap.add_argument("--out", default=str(RESULTS))
     ap.add_argument("--merge", action="store_true",
                     help="update only the systems run here in an existing summarize.json")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch/ONNX intra-op threads (1 is much faster when other jobs share the CPU)")
     args = ap.parse_args(argv)
 
     import torch
 
-    torch.set_num_threads(1)  # the machine is shared: one intra-op thread is much faster under load
+    torch.set_num_threads(args.threads)
     from newsml.evaluate import paired_bootstrap
     from newsml.summarize.base import _default_splitter
 
@@ -203,7 +208,7 @@ def main(argv=None):
         print("trained shipped model:", train_info, flush=True)
 
     systems = ["lead", "textrank", "lexrank", "supervised", "supervised-noprior", "centroid", "mmr",
-               "mmr+pos", "sumy-lexrank", "sumy-textrank"]
+               "mmr+pos", "centroid-torch", "mmr-torch", "sumy-lexrank", "sumy-textrank"]
     if args.quick:
         systems = [s for s in systems if not s.startswith(("centroid", "mmr"))]
     if args.systems:
@@ -220,7 +225,8 @@ def main(argv=None):
         data[ds] = pairs
     built = {}
     results = {"settings": {}, "machine": f"{platform.processor() or platform.machine()}, "
-               f"{os.cpu_count()} cpus (shared)", "python": platform.python_version(), "train": train_info,
+               f"{os.cpu_count()} cpus, {args.threads} torch/ONNX thread(s), "
+               f"load average {os.getloadavg()[0]:.1f} at start", "python": platform.python_version(), "train": train_info,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     for setting, (ds, limits) in settings.items():
         docs = data[ds]
@@ -283,7 +289,8 @@ def to_markdown(results):
              "fast splitter = splitter='fast' (regex) instead of newsml.data.split_sentences (pysbd); "
              "presplit = from pre-split sentences; peak = Python heap (tracemalloc, 40 docs). "
              "supervised = the shipped model (DEFAULT_SUMMARIZER, lead_prior=2); supervised-noprior = "
-             "same weights, lead_prior=0; +pos = position_weight=0.5.", ""]
+             "same weights, lead_prior=0; +pos = position_weight=0.5; centroid/mmr use the int8 ONNX encoder "
+             "(the default), -torch = the same with the sentence-transformers torch encoder.", ""]
     for note in results.get("notes", []):
         lines += [f"Note: {note}", ""]
     if results.get("train"):

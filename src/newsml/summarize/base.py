@@ -407,7 +407,9 @@ class BaseSummarizer(BaseEstimator):
 
         weight = float(self._param("focus_weight", 0.7))
         enc = getattr(self, "focus_encoder", None) or getattr(self, "encoder", None)
-        Q = encode(queries, enc)
+        # the embedding summarisers' backend (ONNX int8 by default) also encodes the queries
+        how = {"backend": getattr(self, "backend", "torch"), "quantize": bool(getattr(self, "quantize", False))}
+        Q = encode(queries, enc, **how)
         out = []
         for doc, sc in zip(docs, scores):
             if not doc.sentences:
@@ -415,7 +417,7 @@ class BaseSummarizer(BaseEstimator):
                 continue
             E = doc.cache.get("emb") if enc == getattr(self, "encoder", None) else None
             if E is None:
-                E = encode(doc.sentences, enc)
+                E = encode(doc.sentences, enc, **how)
             rel = (E @ Q.T).max(axis=1)
             out.append((1 - weight) * _minmax(np.asarray(sc, dtype=np.float64)) + weight * _minmax(rel))
         return out
