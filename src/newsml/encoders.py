@@ -261,7 +261,8 @@ class OnnxEncoder:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if _spin(self.threads) else "0")
+        # no busy-waiting between ops: much better when the cores are shared with other work
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model = self.directory / ("model.int8.onnx" if quantize else "model.onnx")
         self.session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
         self.input_names = [i.name for i in self.session.get_inputs()]
@@ -409,24 +410,6 @@ def _onnx_or_none(name: str | None, device: str, quantize: bool, explicit: bool)
         else:
             _log.info("ONNX backend not used for %s: %s", name or DEFAULT_ENCODER, exc)
         return None
-
-
-def _spin(threads: int) -> bool:
-    """Let ONNX Runtime's worker threads busy-wait between ops?
-
-    Spinning is about 20 % faster with 2 threads on an idle machine (286 vs 235 sentences/s, int8
-    MiniLM, 2 cores) but burns CPU that other jobs need when the cores are shared. So it is on only
-    with several threads and a 1-minute load average below the number of cores; ``NEWSML_ORT_SPIN=1``
-    or ``0`` decides instead.
-    """
-    env = os.environ.get("NEWSML_ORT_SPIN")
-    if env in ("0", "1"):
-        return env == "1"
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - platforms without getloadavg
-        return False
-    return threads > 1 and load < (os.cpu_count() or 1)
 
 
 def _torch_threads() -> int:

@@ -141,18 +141,3 @@ def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("NEWSML_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert encoders.cache_dir() == tmp_path / "xdg" / "newsml"
-
-
-def test_ort_spinning_follows_env_and_thread_count(monkeypatch):
-    from newsml.encoders import _spin
-
-    monkeypatch.setenv("NEWSML_ORT_SPIN", "1")
-    assert _spin(1) is True
-    monkeypatch.setenv("NEWSML_ORT_SPIN", "0")
-    assert _spin(4) is False
-    monkeypatch.delenv("NEWSML_ORT_SPIN")
-    assert _spin(1) is False  # one thread never spins
-    monkeypatch.setattr("os.getloadavg", lambda: (99.0, 0.0, 0.0))
-    assert _spin(2) is False  # a loaded machine: no busy-waiting
-    monkeypatch.setattr("os.getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert _spin(2) is True
