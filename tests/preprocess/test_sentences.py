@@ -79,3 +79,16 @@ def test_easy_boundaries_skip_pysbd_but_agree_with_it():
     # on text with only easy boundaries the result equals plain pysbd's
     easy = "The army withdrew. Rebels took the town. Residents fled to Gao."
     assert split_sentences(easy) == pysbd_sentences(easy)
+
+
+def test_glued_sentence_ends_still_reach_pysbd():
+    """Ends without a space (BBC summaries: ``"circumstances"."We``) are not mistaken for one sentence."""
+    from newsml.data.sentences import _INNER_END
+
+    for glued in ('due to "extraordinary circumstances"."We reckon', "starts at 'BBB-'.S&P lifted",
+                  "shed 43%.- Shares in", 'it had been a "difficult year"."2005 will'):
+        assert _INNER_END.search(glued), glued
+    assert not _INNER_END.search("Prices rose 3.5% to $1.2bn in the year to March.")
+    assert split_sentences('Flights were delayed due to "extraordinary circumstances"."We reckon it will cost '
+                           'passengers," he said.') == [
+        'Flights were delayed due to "extraordinary circumstances".', '"We reckon it will cost passengers," he said.']

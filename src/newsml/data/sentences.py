@@ -148,7 +148,9 @@ def _split_more(sent: str) -> list[str]:
 _EASY_CUT = re.compile(r"(?<=[a-z0-9%][.!?])([\"”]?) +(?=[\"“]?[A-Z][a-z])")
 _EASY_WORD = re.compile(r"[\"“(\[]*([A-Za-z][A-Za-z'’-]*[a-z]{2}|[$£€]?\d[\d,]*(?:\.\d+)?(?:%|bn|m|pc|s)?)$")
 # Anything that may still be a sentence end inside a piece (pysbd decides those).
-_INNER_END = re.compile(r"[.!?…][\"'”’)\]]*\s+\S")
+# Glued ends (``circumstances"."We``, ``'BBB-'.S&P``, ``".said``, ``43%.- Shares``) count too: pysbd
+# splits those.
+_INNER_END = re.compile(r"[.!?…](?:[\"'”’)\]]*\s+\S|[\"'”’)\]]*[\"“‘\[]?[A-Z]|[\"'”’)\]]+\S|[-–—\[])|(?<=[\"”’)\]])[.!?][a-z]")
 
 
 @lru_cache(maxsize=1)
