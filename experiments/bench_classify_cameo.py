@@ -15,7 +15,6 @@ Run: .venv/bin/python experiments/bench_classify_cameo.py [--no-transformer] [--
 from __future__ import annotations
 
 import argparse
-import os
 
 from bench_classify_common import (
     CACHE_DIR,
@@ -23,6 +22,7 @@ from bench_classify_common import (
     accuracy_ci,
     ci_dict,
     fmt_ci,
+    load_average,
     macro_f1_ci,
     need_data,
     peak_memory_mb,
@@ -57,13 +57,6 @@ class MiniLMLogReg:
         from newsml.classify.embedding import embed_documents
 
         return embed_documents(list(texts), None, "first")
-
-
-def load_average() -> str:
-    try:
-        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 def transformer_notes(args, out: list[dict]) -> list[str]:

@@ -112,6 +112,14 @@ def multilabel_f1_ci(Y_true: np.ndarray, Y_pred: np.ndarray, average: str):
     return bootstrap_ci(metric, len(Y_true), n_boot=300)
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages as text (the machine is often shared), or "unknown"."""
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def env_info() -> dict:
     import sklearn
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import re
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from bench_classify_common import (
     accuracy_ci,
     ci_dict,
     fmt_ci,
+    load_average,
     macro_f1_ci,
     need_data,
     peak_memory_mb,
@@ -83,13 +83,6 @@ def codebook(path: Path) -> dict[str, str]:
             if ev and ev not in defs and (r.get("event_def") or "").strip():
                 defs[ev] = r["event_def"].strip()
     return defs
-
-
-def load_average() -> str:
-    try:
-        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 def transformer_notes(args, results: list[dict]) -> list[str]:

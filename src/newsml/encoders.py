@@ -163,20 +163,16 @@ def encode(sentences: list[str], name: str | None = None, *, batch_size: int | N
     onnx_model = None
     if backend != "torch":
         onnx_model = _onnx_or_none(name, device, quantize, explicit=backend == "onnx")
-    if onnx_model is not None:
-        if not sentences:
-            return np.zeros((0, onnx_model.dim), dtype=np.float32)
-        unique: dict[str, int] = {}
-        index = [unique.setdefault(s, len(unique)) for s in sentences]
-        vecs = onnx_model.encode(list(unique), batch_size=batch_size or 16, normalize=normalize)
-        return vecs[index]
     if not sentences:
-        return np.zeros((0, _dimension(load_encoder(name, device))), dtype=np.float32)
-    unique = {}
+        dim = onnx_model.dim if onnx_model is not None else _dimension(load_encoder(name, device))
+        return np.zeros((0, dim), dtype=np.float32)
+    unique: dict[str, int] = {}
     index = [unique.setdefault(s, len(unique)) for s in sentences]
-    model = load_encoder(name, device)
-    vecs = model.encode(list(unique), batch_size=batch_size or 64, convert_to_numpy=True,
-                        normalize_embeddings=normalize, show_progress_bar=show_progress)
+    if onnx_model is not None:
+        vecs = onnx_model.encode(list(unique), batch_size=batch_size or 16, normalize=normalize)
+    else:
+        vecs = load_encoder(name, device).encode(list(unique), batch_size=batch_size or 64, convert_to_numpy=True,
+                                                 normalize_embeddings=normalize, show_progress_bar=show_progress)
     return np.asarray(vecs, dtype=np.float32)[index]
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import newsml
-from newsml.classify.tfidf import TfidfClassifier, fit_platt
+from newsml.classify.base import tune_thresholds
+from newsml.classify.tfidf import THRESHOLD_GRID, TfidfClassifier, fit_platt
 from newsml.errors import ConfigError
 
 CONFLICT = [
@@ -159,8 +160,6 @@ def test_min_df_drops_rare_ngrams():
 
 
 def test_label_never_found_on_cv_keeps_default_threshold(tmp_path):
-    from newsml.classify.tfidf import cv_thresholds
-
     # a label with one example: no CV fold can learn it, so its tuned F1 is 0
     texts, labels = _multilabel_data("Heavy snowfall closed mountain roads and froze the lakes.")
     clf = TfidfClassifier(multi_label=True, min_cv_f1=0.0).fit(texts, labels)
@@ -172,9 +171,10 @@ def test_label_never_found_on_cv_keeps_default_threshold(tmp_path):
     # ... so it no longer fires on unrelated texts
     assert all("weather" not in p for p in clf.predict(ECONOMY + CONFLICT))
     Y = np.array([[1], [0], [0]])
-    assert cv_thresholds(Y, np.array([[0.001], [0.3], [0.2]]), default=0.7).tolist() == [0.7]
+    assert tune_thresholds(Y, np.array([[0.001], [0.3], [0.2]]), grid=THRESHOLD_GRID, default=0.7,
+                           min_f1=0.0).tolist() == [0.7]
     # min_f1 > 0 also catches labels whose best CV F1 is poor but not zero
-    assert cv_thresholds(Y, np.array([[0.2], [0.3], [0.2]]), min_f1=0.6).tolist() == [0.5]
+    assert tune_thresholds(Y, np.array([[0.2], [0.3], [0.2]]), grid=THRESHOLD_GRID, min_f1=0.6).tolist() == [0.5]
     # saved and loaded with the new parameters
     clf.save(tmp_path)
     again = newsml.load_classifier(tmp_path)

@@ -271,14 +271,18 @@ def load_classifier(path: str | Path) -> BaseClassifier:
 
 
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None,
-                    default: float = 0.5) -> np.ndarray:
+                    default: float = 0.5, min_f1: float | None = None) -> np.ndarray:
     """Per-label thresholds that maximise F1 of ``P >= t`` against indicator matrix ``Y``.
 
-    Labels with no positive example keep ``default``.
+    Labels with no positive example keep ``default``. With ``min_f1``, so does a label whose best F1
+    is ``<= min_f1``: without it, a label the (cross-validated) scores never get right takes the
+    lowest grid value and then fires on nearly every text (the "SCutFBR" rule of Yang 2001).
 
     >>> import numpy as np
     >>> tune_thresholds(np.array([[1], [0], [1]]), np.array([[0.4], [0.2], [0.9]])).round(2).tolist()
     [0.25]
+    >>> tune_thresholds(np.array([[1], [0]]), np.array([[0.01], [0.3]]), min_f1=0.0).tolist()
+    [0.5]
     """
     if grid is None:
         grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
@@ -294,7 +298,7 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None
             f1 = 2 * tp / (p.sum() + y.sum()) if (p.sum() + y.sum()) else 0.0
             if f1 > best + 1e-9:
                 best, best_t = f1, float(t)
-        out[j] = best_t
+        out[j] = default if min_f1 is not None and best <= min_f1 else best_t
     return out
 
 

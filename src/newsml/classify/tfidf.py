@@ -103,32 +103,6 @@ def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
-def cv_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, min_f1: float = 0.0,
-                  grid: np.ndarray = THRESHOLD_GRID) -> np.ndarray:
-    """Per-label thresholds maximising F1 on cross-validated probabilities, with a fallback.
-
-    Like :func:`newsml.classify.base.tune_thresholds` on ``grid``, but a label whose best F1 is
-    ``<= min_f1`` keeps ``default``: without this, a label the CV never predicted correctly gets the
-    lowest grid value and then fires on nearly every text.
-
-    >>> import numpy as np
-    >>> Y = np.array([[1, 1], [0, 0], [1, 0]])
-    >>> P = np.array([[0.8, 0.001], [0.1, 0.3], [0.6, 0.2]])
-    >>> cv_thresholds(Y, P).tolist()  # label 1 is never found on the CV: keep the default
-    [0.125, 0.5]
-    """
-    out = tune_thresholds(Y, P, grid=grid, default=default)
-    for j in range(Y.shape[1]):
-        y = Y[:, j] > 0
-        if not y.any():
-            continue
-        p = P[:, j] >= out[j]
-        f1 = 2.0 * float((p & y).sum()) / float(p.sum() + y.sum())
-        if f1 <= min_f1:
-            out[j] = default
-    return out
-
-
 class TfidfClassifier(BaseClassifier):
     """TF-IDF + linear SVM / logistic regression with calibrated probabilities.
 
@@ -151,9 +125,10 @@ class TfidfClassifier(BaseClassifier):
     sublinear_tf : bool
         Use ``1 + log(tf)``.
     min_df : int
-        Minimum document frequency of a word n-gram. On a corpus of thousands of texts 2 is often
-        better (Reuters-21578 ModApte, 5-fold CV on the train split: micro-F1 0.872 -> 0.877, macro-F1
-        0.476 -> 0.489); on small data sets it drops too much, so the default stays 1.
+        Minimum document frequency of a word n-gram. On a corpus of thousands of texts pruning rare
+        n-grams helps (Reuters-21578 ModApte, 5-fold CV on the train split, micro-F1: 0.872 at 1, 0.877
+        at 2, 0.883 at 10, 0.882 at 20, 0.876 at 30); on small data sets it drops too much, so the
+        default stays 1.
     max_features : int or None
         Vocabulary cap per vectorizer.
     cv : int
@@ -312,10 +287,8 @@ class TfidfClassifier(BaseClassifier):
         self._tuned_ = None
         if cv_scores is not None and self.multi_label and self.tune_thresholds:
             self.cv_proba_ = _sigmoid(cv_scores * platt[:, 0] + platt[:, 1])
-            if self.min_cv_f1 is None:
-                self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold)
-            else:
-                self._tuned_ = cv_thresholds(Y, self.cv_proba_, default=self.threshold, min_f1=self.min_cv_f1)
+            self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold,
+                                           min_f1=self.min_cv_f1)
 
     def _initial_thresholds(self) -> np.ndarray:
         tuned = getattr(self, "_tuned_", None)

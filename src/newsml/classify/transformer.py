@@ -183,27 +183,27 @@ class TransformerClassifier(BaseClassifier):
         pad_id = self.tokenizer_.pad_token_id
         pad_id = 0 if pad_id is None else int(pad_id)
         left = getattr(self.tokenizer_, "padding_side", "right") == "left"
-        out = {}
-        for key in items[0]:
-            fill = pad_id if key == "input_ids" else 0
-            arr = np.full((len(items), width), fill, dtype=np.int64)
-            for r, it in enumerate(items):
-                seq = it[key]
+
+        def pad(seqs: list[list[int]], fill: int):
+            arr = np.full((len(seqs), width), fill, dtype=np.int64)
+            for r, seq in enumerate(seqs):
                 if left:
                     arr[r, width - len(seq):] = seq
                 else:
                     arr[r, :len(seq)] = seq
-            out[key] = torch.from_numpy(arr).to(self._device_)
+            return torch.from_numpy(arr).to(self._device_)
+
+        out = {key: pad([it[key] for it in items], pad_id if key == "input_ids" else 0) for key in items[0]}
         if "attention_mask" not in out:  # tokenizers that do not return one
-            mask = np.zeros((len(items), width), dtype=np.int64)
-            for r, it in enumerate(items):
-                n = len(it["input_ids"])
-                if left:
-                    mask[r, width - n:] = 1
-                else:
-                    mask[r, :n] = 1
-            out["attention_mask"] = torch.from_numpy(mask).to(self._device_)
+            out["attention_mask"] = pad([[1] * len(it["input_ids"]) for it in items], 0)
         return out
+
+    def _sorted_logits(self, items: list[dict[str, list[int]]]):
+        """Yield ``(indices, float logits)`` over batches of ``items`` sorted by token length (little padding)."""
+        order = np.argsort([len(it["input_ids"]) for it in items], kind="stable")
+        for i in range(0, len(items), self.batch_size):
+            idx = order[i: i + self.batch_size]
+            yield idx, self.model_(**self._collate([items[j] for j in idx])).logits.float()
 
     def _train_order(self, lengths: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
         """Index batches for one epoch: shuffled, or (group_by_length) length-sorted within buckets."""
@@ -268,12 +268,9 @@ class TransformerClassifier(BaseClassifier):
 
         self.model_.eval()
         total = 0.0
-        order = np.argsort([len(it["input_ids"]) for it in items], kind="stable")
         with torch.inference_mode():
-            for i in range(0, len(items), self.batch_size):
-                idx = order[i: i + self.batch_size]
-                logits = self.model_(**self._collate([items[j] for j in idx])).logits
-                total += float(loss_fn(logits.float(), self._targets(Y[idx]))) * len(idx)
+            for idx, logits in self._sorted_logits(items):
+                total += float(loss_fn(logits, self._targets(Y[idx]))) * len(idx)
         return total / max(len(items), 1)
 
     # ------------------------------------------------------------------ fitting
@@ -344,12 +341,7 @@ class TransformerClassifier(BaseClassifier):
         self.model_.eval()
         out = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
         with self._Threads(self.num_threads), torch.inference_mode():
-            items = self._tokenize(texts)
-            # sort by token length so batches pad little
-            order = np.argsort([len(it["input_ids"]) for it in items], kind="stable")
-            for i in range(0, len(items), self.batch_size):
-                idx = order[i: i + self.batch_size]
-                logits = self.model_(**self._collate([items[j] for j in idx])).logits.float()
+            for idx, logits in self._sorted_logits(self._tokenize(texts)):
                 p = torch.sigmoid(logits) if self.multi_label_ else torch.softmax(logits, dim=-1)
                 out[idx] = p.cpu().numpy()
         return out
