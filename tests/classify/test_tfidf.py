@@ -187,3 +187,32 @@ def test_bad_threshold_and_min_df_values_raise(bad):
     key = next(iter(bad))
     with pytest.raises(ConfigError, match=key):
         TfidfClassifier(**bad).fit(TEXTS, LABELS)
+
+
+def test_lead_features_make_the_headline_count(tmp_path):
+    # the bodies mention both commodities equally; only the headline tells the topic
+    body = "Traders watched wheat and crude futures, and analysts expect wheat and crude to move together."
+    texts = [f"WHEAT HARVEST {k} falls. {body}" for k in range(6)] + \
+            [f"CRUDE OUTPUT {k} rises. {body}" for k in range(6)]
+    labels = [["grain"]] * 6 + [["oil"]] * 6
+    plain = TfidfClassifier(multi_label=True, cv=2, ngram_range=(1, 1)).fit(texts, labels)
+    lead = TfidfClassifier(multi_label=True, cv=2, ngram_range=(1, 1), lead_words=2).fit(texts, labels)
+    assert lead.lead_vectorizers_ and not plain.lead_vectorizers_
+    a = "Wheat report: crude traded flat."
+    b = "Crude report: wheat traded flat."  # the same words; only the headline differs
+    np.testing.assert_allclose(plain.decision_function([a]), plain.decision_function([b]))
+    za, zb = lead.decision_function([a, b])
+    g = list(lead.classes_).index("grain")
+    assert za[g] > zb[g]  # "wheat" leading the headline pushes towards grain
+    assert lead.predict(["WHEAT HARVEST 9 falls. " + body]) == [["grain"]]
+    assert lead.predict(["CRUDE OUTPUT 9 rises. " + body]) == [["oil"]]
+    lead.save(tmp_path)
+    again = newsml.load_classifier(tmp_path)
+    assert again.lead_words == 2 and again.lead_weight == 0.5
+    np.testing.assert_allclose(again.predict_proba([a, b]), lead.predict_proba([a, b]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [{"lead_words": -1}, {"lead_words": 2.5}, {"lead_weight": 0}])
+def test_bad_lead_settings_raise(bad):
+    with pytest.raises(ConfigError, match=next(iter(bad))):
+        TfidfClassifier(**bad).fit(TEXTS, LABELS)

@@ -144,6 +144,14 @@ class TfidfClassifier(BaseClassifier):
         value, which is then the lowest one (the "SCutFBR" rule of Yang 2001); 0.0 catches only
         labels the CV never got right. None (default): no fallback. On Reuters-21578 ModApte test,
         0.0 gave micro/macro-F1 0.864 / 0.498 against 0.864 / 0.506 without it, so it is opt-in.
+    lead_words : int
+        When > 0, the first ``lead_words`` words of each text (the headline and lead, where news states
+        its topic) also get their own TF-IDF features (word 1-2-grams, ``min_df`` at most 2), scaled by
+        ``lead_weight`` and appended to the full-text ones. 0 (default): off. On Reuters-21578 ModApte
+        (5-fold CV on the train split, with ``min_df=10``) 30 words at weight 0.5 raised micro/macro-F1
+        from 0.883 / 0.497 to 0.888 / 0.506 (20 words: 0.887, 50: 0.886; weight 0.8: 0.887).
+    lead_weight : float
+        Scale of the lead features relative to the full-text ones (both are L2-normalised).
     top_k : int or None
         Keep at most this many labels per text (multi-label).
     random_state : int
@@ -176,7 +184,8 @@ class TfidfClassifier(BaseClassifier):
                  char_ngrams: bool = False, char_ngram_range: tuple[int, int] = (2, 5),
                  sublinear_tf: bool = True, min_df: int = 1, max_features: int | None = None,
                  cv: int = 3, tune_thresholds: bool = True, threshold: float = 0.5,
-                 min_cv_f1: float | None = None, top_k: int | None = None, random_state: int = 0):
+                 min_cv_f1: float | None = None, lead_words: int = 0, lead_weight: float = 0.5,
+                 top_k: int | None = None, random_state: int = 0):
         self.multi_label = multi_label
         self.model = model
         self.C = C
@@ -191,6 +200,8 @@ class TfidfClassifier(BaseClassifier):
         self.tune_thresholds = tune_thresholds
         self.threshold = threshold
         self.min_cv_f1 = min_cv_f1
+        self.lead_words = lead_words
+        self.lead_weight = lead_weight
         self.top_k = top_k
         self.random_state = random_state
 
@@ -207,10 +218,39 @@ class TfidfClassifier(BaseClassifier):
         if self.min_cv_f1 is not None and not (isinstance(self.min_cv_f1, (int, float))
                                                and 0.0 <= self.min_cv_f1 < 1.0):
             raise ConfigError(f"tfidf: min_cv_f1 must be None or in [0, 1), got {self.min_cv_f1!r}")
+        if not (isinstance(self.lead_words, (int, np.integer)) and self.lead_words >= 0):
+            raise ConfigError(f"tfidf: lead_words must be an int >= 0, got {self.lead_words!r}")
+        if not (isinstance(self.lead_weight, (int, float)) and self.lead_weight > 0):
+            raise ConfigError(f"tfidf: lead_weight must be a positive number, got {self.lead_weight!r}")
 
     def _vectorizers(self):
         return build_vectorizer(self.ngram_range, self.char_ngrams, self.char_ngram_range,
                                 self.sublinear_tf, self.min_df, self.max_features)
+
+    def _lead_vectorizers(self):
+        if not self.lead_words:
+            return []
+        return build_vectorizer((1, 2), False, (2, 5), self.sublinear_tf, min(2, self.min_df), self.max_features)
+
+    def _leads(self, texts: list[str]) -> list[str]:
+        return [" ".join(t.split()[: self.lead_words]) for t in texts]
+
+    def _features(self, texts: list[str], fit: bool = False):
+        """TF-IDF matrix of ``texts``: full-text features, then the weighted lead features if on."""
+        import scipy.sparse as sp
+
+        run = fit_transform_vectorizers if fit else transform_vectorizers
+        X = run(self.vectorizers_, texts)
+        if not self.lead_vectorizers_:
+            return X
+        try:
+            L = run(self.lead_vectorizers_, self._leads(texts))
+        except ValueError as err:  # fit on leads with no term kept (tiny data): no lead features
+            if not fit or "empty vocabulary" not in str(err):
+                raise
+            self.lead_vectorizers_ = []
+            return X
+        return sp.hstack([X, L * np.float32(self.lead_weight)], format="csr")
 
     def _linear(self, X, Y):
         """Fit; return (coef, intercept) with one row per class (one-vs-rest or multinomial)."""
@@ -259,8 +299,9 @@ class TfidfClassifier(BaseClassifier):
     def _fit(self, texts: list[str], Y: np.ndarray) -> None:
         self._check_params()
         n_classes = Y.shape[1]
-        vecs = self._vectorizers()
-        X = fit_transform_vectorizers(vecs, texts)
+        self.vectorizers_ = self._vectorizers()
+        self.lead_vectorizers_ = self._lead_vectorizers()
+        X = self._features(texts, fit=True)
         # calibration (every model but the multinomial logreg) and multi-label thresholds need
         # out-of-fold scores; the folds reuse the vectorised matrix (only the linear model is refitted)
         need_cv = not self._uses_softmax(n_classes)
@@ -280,7 +321,6 @@ class TfidfClassifier(BaseClassifier):
                 for j in np.flatnonzero(bad):
                     a, b = fit_platt(Z[:, j], Y[:, j])
                     platt[j] = (a, b) if a > 0 else (1.0, 0.0)
-        self.vectorizers_ = vecs
         self.coef_ = coef
         self.intercept_ = intercept
         self.platt_ = platt
@@ -317,7 +357,7 @@ class TfidfClassifier(BaseClassifier):
     def decision_function(self, texts: list[str]) -> np.ndarray:
         """Raw linear scores ``(n_texts, n_classes)``."""
         self._check_fitted()
-        X = transform_vectorizers(self.vectorizers_, list(texts))
+        X = self._features(list(texts))
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def _predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -327,6 +367,9 @@ class TfidfClassifier(BaseClassifier):
     def _get_state(self):
         state, arrays = vectorizers_state(self.vectorizers_)
         state["n_vectorizers"] = len(self.vectorizers_)
+        lead_state, lead_arrays = vectorizers_state(self.lead_vectorizers_, prefix="lead")
+        state.update(lead_state, n_lead_vectorizers=len(self.lead_vectorizers_))
+        arrays.update(lead_arrays)
         arrays["coef"] = self.coef_
         arrays["intercept"] = self.intercept_
         if self.platt_ is not None:
@@ -336,6 +379,8 @@ class TfidfClassifier(BaseClassifier):
     def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
         vecs = self._vectorizers()[: int(state["n_vectorizers"])]
         self.vectorizers_ = restore_vectorizers(vecs, state, arrays)
+        lead = self._lead_vectorizers()[: int(state.get("n_lead_vectorizers", 0))]
+        self.lead_vectorizers_ = restore_vectorizers(lead, state, arrays, prefix="lead")
         self.coef_ = arrays["coef"]
         self.intercept_ = arrays["intercept"]
         self.platt_ = arrays.get("platt")
