@@ -125,7 +125,7 @@ def load_encoder(name: str | None = None, device: str = "cpu"):
 
 def encode(sentences: list[str], name: str | None = None, *, batch_size: int | None = None,
            normalize: bool = True, device: str = "cpu", show_progress: bool = False,
-           backend: str = "torch", quantize: bool = False) -> np.ndarray:
+           backend: str = "torch", quantize: bool = False, max_tokens: int | None = None) -> np.ndarray:
     """Encode ``sentences`` into a float32 matrix, encoding each distinct sentence once.
 
     Rows follow the input order (duplicates get identical rows). Vectors are L2-normalised by
@@ -151,6 +151,11 @@ def encode(sentences: list[str], name: str | None = None, *, batch_size: int | N
     quantize:
         With the ONNX backend, use the int8 model (about 2x faster on CPU, cosine ~0.99 to fp32).
         Ignored when the torch backend ends up running.
+    max_tokens:
+        Cut each sentence to its first ``max_tokens`` word pieces (the closing special token kept),
+        below the model's own limit; None: the model's limit (256 for all-MiniLM-L6-v2). At 48 the
+        vectors of BBC sentences keep a mean cosine of 0.99 to the uncut ones; the speed gain is small
+        (7% on articles with long sentences, none on typical BBC ones).
 
     Examples
     --------
@@ -161,6 +166,8 @@ def encode(sentences: list[str], name: str | None = None, *, batch_size: int | N
 
     if backend not in BACKENDS:
         raise ConfigError(f"unknown encoder backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if max_tokens is not None and not (isinstance(max_tokens, int) and max_tokens >= 3):
+        raise ConfigError(f"max_tokens must be None or an int >= 3, got {max_tokens!r}")
     onnx_model = None
     if backend != "torch":
         onnx_model = _onnx_or_none(name, device, quantize, explicit=backend == "onnx")
@@ -170,10 +177,19 @@ def encode(sentences: list[str], name: str | None = None, *, batch_size: int | N
     unique: dict[str, int] = {}
     index = [unique.setdefault(s, len(unique)) for s in sentences]
     if onnx_model is not None:
-        vecs = onnx_model.encode(list(unique), batch_size=batch_size or 16, normalize=normalize)
+        vecs = onnx_model.encode(list(unique), batch_size=batch_size or 16, normalize=normalize,
+                                 max_tokens=max_tokens)
     else:
-        vecs = load_encoder(name, device).encode(list(unique), batch_size=batch_size or 64, convert_to_numpy=True,
-                                                 normalize_embeddings=normalize, show_progress_bar=show_progress)
+        st = load_encoder(name, device)
+        limit = getattr(st, "max_seq_length", None)
+        if max_tokens is not None and limit is not None and max_tokens < limit:
+            st.max_seq_length = max_tokens
+        try:
+            vecs = st.encode(list(unique), batch_size=batch_size or 64, convert_to_numpy=True,
+                             normalize_embeddings=normalize, show_progress_bar=show_progress)
+        finally:
+            if limit is not None:
+                st.max_seq_length = limit
     return np.asarray(vecs, dtype=np.float32)[index]
 
 
@@ -271,19 +287,25 @@ class OnnxEncoder:
         self.pad_id = int(self.meta["pad_id"])
         self.dim = int(self.meta["dim"])
 
-    def encode(self, sentences: list[str], batch_size: int = 16, normalize: bool = True) -> np.ndarray:
+    def encode(self, sentences: list[str], batch_size: int = 16, normalize: bool = True,
+               max_tokens: int | None = None) -> np.ndarray:
         """Embed ``sentences`` (float32, one row each), in length-sorted batches of ``batch_size``.
 
         With ``threads`` > 1 the batches are run concurrently by that many workers (the longest first), and
-        a short input is cut into smaller batches so that every worker gets one.
+        a short input is cut into smaller batches so that every worker gets one. ``max_tokens`` cuts each
+        sentence to its first word pieces, keeping the closing special token.
         """
         import numpy as np
 
         out = np.zeros((len(sentences), self.dim), dtype=np.float32)
         if not sentences:
             return out
-        encs = self.tokenizer.encode_batch(list(sentences))
-        lengths = np.array([len(e.ids) for e in encs])
+        encs = [(e.ids, e.type_ids) for e in self.tokenizer.encode_batch(list(sentences))]
+        if max_tokens is not None:
+            k = max(2, int(max_tokens)) - 1
+            encs = [(ids[:k] + ids[-1:], types[:k] + types[-1:]) if len(ids) > k + 1 else (ids, types)
+                    for ids, types in encs]
+        lengths = np.array([len(ids) for ids, _ in encs])
         order = np.argsort(-lengths, kind="stable")
         size = max(1, min(int(batch_size), -(-len(order) // self.threads)))
         batches = [order[start:start + size] for start in range(0, len(order), size)]
@@ -309,11 +331,11 @@ class OnnxEncoder:
         mask = np.zeros((len(idx), width), dtype=np.int64)
         types = np.zeros((len(idx), width), dtype=np.int64)
         for row, j in enumerate(idx):
-            e = encs[j]
-            n = len(e.ids)
-            ids[row, :n] = e.ids
+            tok, typ = encs[j]
+            n = len(tok)
+            ids[row, :n] = tok
             mask[row, :n] = 1
-            types[row, :n] = e.type_ids
+            types[row, :n] = typ
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         hidden = self.session.run(None, {k: feed[k] for k in self.input_names})[0]
         if self.meta["pooling"] == "cls":

@@ -153,3 +153,32 @@ def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("NEWSML_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert encoders.cache_dir() == tmp_path / "xdg" / "newsml"
+
+
+def test_max_tokens_cuts_long_sentences_only():
+    long = SENTENCES[4]
+    short = SENTENCES[2]
+    cuts = {}
+    for backend in ("torch", "onnx"):
+        full = encoders.encode([long, short], backend=backend)
+        cut = cuts[backend] = encoders.encode([long, short], backend=backend, max_tokens=8)
+        assert float(full[1] @ cut[1]) > 0.9999  # a short sentence is untouched
+        assert float(full[0] @ cut[0]) < 0.99  # the long one lost its tail ...
+        head = " ".join(long.split()[:5])  # ... and is close to its own first words
+        assert float(encoders.encode([head], backend=backend)[0] @ cut[0]) > float(full[0] @ cut[0]) - 0.05
+    assert float(cuts["torch"][0] @ cuts["onnx"][0]) > 0.999  # both backends cut the same way
+    # the torch model's own limit is restored after the call
+    assert encoders.load_encoder(None).max_seq_length == 256
+    with pytest.raises(ConfigError, match="max_tokens"):
+        encoders.encode([short], max_tokens=1)
+
+
+def test_summarisers_can_cut_long_sentences(toy_text):
+    assert newsml.get_summarizer("centroid").get_params()["max_tokens"] is None
+    cut = newsml.get_summarizer("mmr", max_tokens=8)
+    whole = newsml.get_summarizer("mmr")
+    assert cut.summarize([toy_text], max_sentences=2)[0].text
+    whole.summarize([toy_text], max_sentences=2)
+    longest = max(whole._emb_cache[1], key=len)
+    assert len(longest.split()) > 8
+    assert float(cut._emb_cache[1][longest] @ whole._emb_cache[1][longest]) < 0.99
