@@ -156,7 +156,7 @@ def main(argv=None) -> int:
                       "mean_words": round(float(np.mean([len(s.split()) for s in sents])), 1), "threads": {}}
     for nt in threads:
         torch.set_num_threads(nt)
-        for b in BACKENDS:  # warm-up (sessions are per thread count)
+        for b in BACKENDS:  # warm-up
             encoders.encode(sents[:32], **BACKENDS[b])
         times: dict[str, list[float]] = {b: [] for b in BACKENDS}
         vecs = {}

@@ -125,3 +125,15 @@ def build_tiny_sentence_transformer(out_dir: str | Path, seed: int = 0) -> Path:
     out = Path(out_dir) / "st"
     st.save(str(out))
     return out
+
+
+#: labels of the 8-text fixtures in the transformer tests (each module keeps its own texts: the CPU tests
+#: need varied lengths, the end-to-end tests short, separable ones)
+TRANSFORMER_LABELS = ["war", "economy", "war", "diplomacy", "politics", "sport", "politics", "diplomacy"]
+
+
+def tiny_transformer_classifier(model_dir: str | Path, **params):
+    """A ``TransformerClassifier`` on a tiny local model: no warm-up, seed 0, ``params`` on top."""
+    from newsml.classify.transformer import TransformerClassifier
+
+    return TransformerClassifier(**{"model_name_or_path": str(model_dir), "warmup_ratio": 0.0, "seed": 0, **params})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tiny_models import TRANSFORMER_LABELS, tiny_transformer_classifier
 
 import newsml
 from newsml.classify.transformer import TransformerClassifier
@@ -19,14 +20,12 @@ TEXTS = [
     "Police arrested opposition leaders and imposed a curfew in the city.",
     "Both sides agreed to a ceasefire after talks mediated by regional leaders.",
 ]
-LABELS = ["war", "economy", "war", "diplomacy", "politics", "sport", "politics", "diplomacy"]
+LABELS = TRANSFORMER_LABELS
 
 
 def _clf(tiny_bert_dir, **kw):
-    params = dict(model_name_or_path=str(tiny_bert_dir), epochs=25, batch_size=8, learning_rate=2e-2,
-                  warmup_ratio=0.0, max_length=32, seed=0)
-    params.update(kw)
-    return TransformerClassifier(**params)
+    return tiny_transformer_classifier(tiny_bert_dir, **{**dict(
+        epochs=25, batch_size=8, learning_rate=2e-2, max_length=32), **kw})
 
 
 def test_overfits_eight_examples_and_loss_decreases(tiny_bert_dir):

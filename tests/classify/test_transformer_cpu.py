@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from tiny_models import TRANSFORMER_LABELS, tiny_transformer_classifier
 from transformers import PreTrainedTokenizerBase
 
 from newsml.classify.transformer import TransformerClassifier
@@ -23,14 +24,12 @@ TEXTS = [
     "Police arrested opposition leaders.",
     "Both sides agreed to a ceasefire after talks mediated by regional leaders.",
 ]
-LABELS = ["war", "economy", "war", "diplomacy", "politics", "sport", "politics", "diplomacy"]
+LABELS = TRANSFORMER_LABELS
 
 
 def _clf(tiny_bert_dir, **kw):
-    params = dict(model_name_or_path=str(tiny_bert_dir), epochs=2, batch_size=3, learning_rate=1e-2,
-                  warmup_ratio=0.0, max_length=64, seed=0)
-    params.update(kw)
-    return TransformerClassifier(**params)
+    return tiny_transformer_classifier(tiny_bert_dir, **{**dict(
+        epochs=2, batch_size=3, learning_rate=1e-2, max_length=64), **kw})
 
 
 def _record_inputs(clf):
