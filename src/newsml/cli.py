@@ -36,11 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("prepare", help="build a DatasetDict + manifest.json from files or a recipe")
-    s.add_argument("source", help="a file, a folder, a saved dataset, a recipe name (bbc, ag_news, ...) or hub:NAME")
+    s.add_argument("source", help="a file, a folder, a saved dataset, a recipe name (bbc, ag_news, ...), hub:NAME "
+                                  "or - (standard input)")
     s.add_argument("--out", required=True, help="output directory")
     s.add_argument("--text-field", default=None, help="column holding the text (default: text/body/article/content)")
     s.add_argument("--on-error", choices=["skip", "fail"], default="skip", help="malformed records: skip (counted) or fail")
     s.add_argument("--split", default=None, help="split spec, e.g. 'train=0.8,validation=0.1,test=0.1'")
+    s.add_argument("--split-names", default=None, help="extra split names allowed in --split, e.g. 'tune'")
     s.add_argument("--group-by", default=None, help="keep documents sharing this field (or 'story') in one split")
     s.add_argument("--by-date", action="store_true", help="split chronologically instead of at random")
     s.add_argument("--dedup", choices=["report", "drop", "none"], default="report", help="duplicate handling")
