@@ -50,7 +50,7 @@ def cut_text(text: str, max_chars: int | None) -> tuple[str, dict[str, Any] | No
     -------
     (str, dict or None)
         The (possibly cut) text and, when it was cut, ``{"reason": "max_input_chars",
-        "input_chars": ..., "scored_chars": ..., "limit": max_chars}``.
+        "input_chars": ..., "scored_chars": ..., "max_input_chars": max_chars}``.
 
     Examples
     --------
@@ -73,7 +73,7 @@ def cut_text(text: str, max_chars: int | None) -> tuple[str, dict[str, Any] | No
         end = space if space > 0 else max_chars
     cut = head[:end].rstrip()
     return cut, {"reason": "max_input_chars", "input_chars": len(text), "scored_chars": len(cut),
-                 "limit": max_chars}
+                 "max_input_chars": max_chars}
 
 
 def check_cap(name: str, value: Any, where: str) -> int | None:

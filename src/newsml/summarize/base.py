@@ -582,7 +582,7 @@ def _cap_sentences(doc: _Doc, max_chars: int | None, max_sents: int | None,
         scored_chars = cut["scored_chars"]
     return {"reason": "+".join(dict.fromkeys(reasons)), "input_chars": total_chars, "scored_chars": scored_chars,
             "input_sentences": None if cut else n,  # unknown when the text was cut before splitting
-            "scored_sentences": keep, "max_input_chars": cut["limit"] if cut else max_chars,
+            "scored_sentences": keep, "max_input_chars": cut["max_input_chars"] if cut else max_chars,
             "max_input_sentences": max_sents}
 
 
