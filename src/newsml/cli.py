@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--taxonomy", default="news_events", help="taxonomy name or YAML path")
     s.add_argument("--format", choices=["json", "table"], default="table")
     s.add_argument("--evidence", type=int, default=2, help="evidence sentences per label")
+    s.add_argument("--max-input-chars", type=int, default=None,
+                   help="characters of a document that are scored (default 200000; 0: no cap); cuts are reported")
 
     s = sub.add_parser("summarize", help="summarise documents")
     s.add_argument("inputs", nargs="+", help="files or folders")
@@ -65,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--max-sentences", type=int, default=None)
     g.add_argument("--max-words", type=int, default=None)
     s.add_argument("--focus", default=None, help="comma-separated topic labels to focus on")
+    s.add_argument("--max-input-chars", type=int, default=None,
+                   help="characters of a document that are split and scored (default 200000; 0: no cap)")
+    s.add_argument("--max-input-sentences", type=int, default=None,
+                   help="sentences of a document that are scored (default 1000; 0: no cap)")
     s.add_argument("--format", choices=["json", "text"], default="text")
 
     s = sub.add_parser("run", help="run an experiment from a YAML config")

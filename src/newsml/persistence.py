@@ -208,6 +208,8 @@ def load_component(path: str | Path, kind: str, **overrides: Any):
             obj.classes_ = np.array(config["classes"], dtype=object)
             obj.multi_label_ = bool(config["multi_label"])
             obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
+            if config.get("scripts"):
+                obj.scripts_ = [str(x) for x in config["scripts"]]
         arrays = load_arrays(path)
         obj._set_state(config.get("state", {}), arrays, path)
     except KeyError as exc:
