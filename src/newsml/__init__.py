@@ -23,8 +23,19 @@ from newsml.summarize import (  # noqa: E402
     load_summarizer,
 )
 
+
+def __getattr__(name: str):
+    # ``newsml.annotate`` (the corpus job) loads on first use, keeping ``import newsml`` light
+    if name == "annotate":
+        from newsml.corpus import annotate
+
+        return annotate
+    raise AttributeError(f"module 'newsml' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
+    "annotate",
     "ConfigError",
     "InputError",
     "NewsmlError",

@@ -26,6 +26,7 @@ _HANDLERS = {
     "run": "newsml.experiment.cli:cmd_run",
     "report": "newsml.experiment.cli:cmd_report",
     "list": "newsml.cli:cmd_list",
+    "annotate": "newsml.corpus.cli:cmd_annotate",
 }
 
 
@@ -84,7 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="write the comparison here (default: print)")
 
     sub.add_parser("list", help="list registered classifiers, summarisers and recipes")
+    _add_annotate(sub)
     return p
+
+
+def _add_annotate(sub) -> None:
+    s = sub.add_parser("annotate", help="tag and summarise a whole corpus into Parquet parts (streaming, resumable)")
+    s.add_argument("inputs", nargs="*", help="files, folders or a `newsml prepare` output")
+    s.add_argument("--out", default=None, help="output folder (part-NNNNN.parquet, manifest.json, _SUCCESS)")
+    s.add_argument("--config", default=None, help="run config whose dataset/classifiers/summarizers/engine set the job")
+    s.add_argument("--classifier", default=None, help="classifier name or saved directory; 'none' to skip "
+                   "(default: the default classifier)")
+    s.add_argument("--summarizer", default=None, help="summariser name or saved directory; 'none' to skip "
+                   "(default: the default summariser)")
+    s.add_argument("--max-sentences", type=int, default=None, help="summary length")
+    s.add_argument("--engine", choices=["local", "ray"], default=None, help="local (default) or ray")
+    s.add_argument("--address", default=None, help="Ray cluster address to join (default: start a local Ray)")
+    s.add_argument("--batch-size", type=int, default=None, help="documents per batch (default 64)")
+    s.add_argument("--workers", type=int, default=None, help="worker processes (local) or actors (ray)")
+    s.add_argument("--resume", action="store_true", help="continue an interrupted job in --out")
+    s.add_argument("--text-field", default=None, help="text column of tabular inputs")
 
 
 def _version() -> str:
