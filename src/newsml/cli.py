@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from newsml import __version__
+    from newsml._version import __version__
 
     return f"newsml {__version__}"
 

@@ -26,9 +26,9 @@ def jsonable_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def component_header(obj: Any) -> dict[str, Any]:
     """The part of a saved component's JSON config common to classifiers and summarisers."""
-    import newsml
+    from newsml._version import __version__
 
-    return {"newsml_version": newsml.__version__, "name": getattr(obj, "name", ""),
+    return {"newsml_version": __version__, "name": getattr(obj, "name", ""),
             "class": f"{type(obj).__module__}:{type(obj).__qualname__}",
             "params": jsonable_params(obj.get_params(deep=False))}
 

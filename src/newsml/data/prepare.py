@@ -190,7 +190,7 @@ def prepare(source, out: str | os.PathLike | None = None, *, text_field: str | N
     from datasets import Dataset, DatasetDict, load_from_disk
     from datasets.arrow_writer import ArrowWriter
 
-    import newsml
+    from newsml._version import __version__
 
     if dedup not in ("report", "drop", "none"):
         raise ConfigError(f"dedup must be 'report', 'drop' or 'none', got {dedup!r}")
@@ -322,7 +322,7 @@ def prepare(source, out: str | os.PathLike | None = None, *, text_field: str | N
                 h.update(digests[i])
         labels, n_summaries = _label_and_summary_counts(out_dir, indices)
         manifest: dict[str, Any] = {
-            "newsml_version": newsml.__version__,
+            "newsml_version": __version__,
             "source": str(source) if not isinstance(source, (list, tuple)) else [str(p) for p in source],
             "recipe": recipe.name if recipe else None,
             "options": {"text_field": text_field, "on_error": on_error, "split": split, "group_by": group_by,
