@@ -40,6 +40,7 @@ import numpy as np
 from newsml.errors import ConfigError, InputError, NotFittedError
 from newsml.experiment import rundir as rd
 from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
+from newsml.experiment.measure import peak_memory_mib
 from newsml.utils import jsonable_params
 
 
@@ -178,18 +179,6 @@ def _build(registry, comp: ComponentConfig, seed: int, extra: dict[str, Any]):
         if key in sig and key not in params:
             params[key] = value
     return registry.build(comp.name, **params), params
-
-
-def peak_memory_mib(fn: Callable[[], Any]) -> float:
-    """Peak Python heap (MiB, tracemalloc) while ``fn()`` runs; torch tensor memory is not seen."""
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def _gold(rows: list[dict[str, Any]], multi: bool) -> list:
