@@ -108,7 +108,7 @@ def _add_annotate(sub) -> None:
 
 
 def _version() -> str:
-    from newsml import __version__
+    from newsml._version import __version__
 
     return f"newsml {__version__}"
 

@@ -57,7 +57,7 @@ _CONFIG_FILES = {"classifier": CLASSIFIER_CONFIG, "summarizer": SUMMARIZER_CONFI
 
 def component_header(obj: Any) -> dict[str, Any]:
     """The part of a saved config common to every component: version, name, class and params."""
-    from newsml import __version__
+    from newsml._version import __version__
 
     return {"newsml_version": __version__, "name": getattr(obj, "name", ""),
             "class": f"{type(obj).__module__}:{type(obj).__qualname__}",
