@@ -24,13 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -44,6 +42,7 @@ from newsml.data.normalize import normalize_text, repair_run_on_sentences  # noq
 from newsml.data.recipes import shared_data_dir  # noqa: E402
 from newsml.data.sentences import pysbd_sentences, split_sentences  # noqa: E402
 from newsml.evaluate.bootstrap import bootstrap_ci, paired_bootstrap  # noqa: E402
+from newsml.experiment.measure import machine_summary  # noqa: E402
 
 GOLD = REPO / "tests" / "preprocess" / "fixtures" / "sentences_gold.jsonl"
 HELDOUT = REPO / "tests" / "preprocess" / "fixtures" / "sentences_heldout.jsonl"
@@ -114,16 +113,10 @@ def naive_prepare(path: Path, out: Path, limit: int) -> int:
 
 
 def _timed(fn, *, memory: bool):
-    if memory:
-        tracemalloc.start()
-    t0 = time.perf_counter()
-    n = fn()
-    dt = time.perf_counter() - t0
-    peak = None
-    if memory:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return n, dt, peak
+    from newsml.experiment.measure import measured
+
+    m = measured(fn, memory=memory)
+    return m.result, m.seconds, m.peak_mib
 
 
 def throughput(name: str, file: Path, limit: int, tmp: Path) -> dict:
@@ -353,7 +346,7 @@ def main(argv=None) -> int:
     if args.only_dedup:
         print(write_dedup_md(dd))
         return 0
-    res: dict = {"machine": f"{platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}",
+    res: dict = {"machine": machine_summary(),
                  "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     res["sentences"] = sentence_accuracy(GOLD)
     res["sentences_heldout"] = sentence_accuracy(HELDOUT)

@@ -266,7 +266,7 @@ class OutputFolder:
         return self.work
 
     def write_marker(self, folder: Path) -> None:
-        from newsml import __version__
+        from newsml._version import __version__
 
         info = {"kind": self.kind, "newsml_version": __version__, "written": _now(), "pid": os.getpid()}
         (folder / MARKER).write_text(json.dumps(info) + "\n", encoding="utf-8")

@@ -57,7 +57,7 @@ _CONFIG_FILES = {"classifier": CLASSIFIER_CONFIG, "summarizer": SUMMARIZER_CONFI
 
 def component_header(obj: Any) -> dict[str, Any]:
     """The part of a saved config common to every component: version, name, class and params."""
-    from newsml import __version__
+    from newsml._version import __version__
 
     return {"newsml_version": __version__, "name": getattr(obj, "name", ""),
             "class": f"{type(obj).__module__}:{type(obj).__qualname__}",
@@ -65,16 +65,12 @@ def component_header(obj: Any) -> dict[str, Any]:
 
 
 def _registry(kind: str):
-    # importing the packages registers the built-ins; plug-ins come in through entry points
-    if kind == "classifier":
-        import newsml.classify  # noqa: F401
-        from newsml.registry import classifiers
+    # built-ins are registered in newsml.registry; plug-ins come in through entry points
+    from newsml.registry import classifiers, summarizers
 
+    if kind == "classifier":
         return classifiers
     if kind == "summarizer":
-        import newsml.summarize  # noqa: F401
-        from newsml.registry import summarizers
-
         return summarizers
     raise ValueError(f"kind must be 'classifier' or 'summarizer', got {kind!r}")
 
@@ -208,6 +204,8 @@ def load_component(path: str | Path, kind: str, **overrides: Any):
             obj.classes_ = np.array(config["classes"], dtype=object)
             obj.multi_label_ = bool(config["multi_label"])
             obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
+            if config.get("scripts"):
+                obj.scripts_ = [str(x) for x in config["scripts"]]
         arrays = load_arrays(path)
         obj._set_state(config.get("state", {}), arrays, path)
     except KeyError as exc:

@@ -33,6 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from newsml.errors import InputError, NotFittedError
+from newsml.limits import DEFAULT_CLASSIFIER_MAX_INPUT_CHARS, check_cap, cut_text
 from newsml.persistence import CLASSIFIER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
 from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
 
@@ -68,6 +69,27 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     #: False for classifiers that work out of the box from a taxonomy (zero-shot, nli): the experiment
     #: runner then predicts without fitting unless a config asks for ``fit: always``
     requires_fit: bool = True
+    #: per-document cost cap: characters of a text that are scored (None: no cap). Subclasses may take
+    #: it as an ``__init__`` keyword; the CLI sets it from ``--max-input-chars``.
+    max_input_chars: int | None = DEFAULT_CLASSIFIER_MAX_INPUT_CHARS
+
+    def cap_text(self, text: str) -> tuple[str, dict[str, Any] | None]:
+        """``text`` cut to :attr:`max_input_chars` at a sentence boundary, and the record of the cut (or None).
+
+        Examples
+        --------
+        >>> from newsml.classify.keyword import KeywordClassifier
+        >>> clf = KeywordClassifier()
+        >>> clf.max_input_chars = 12
+        >>> clf.cap_text("Troops left. Talks began.")
+        ('Troops left.', {'reason': 'max_input_chars', 'input_chars': 25, 'scored_chars': 12, 'max_input_chars': 12})
+        """
+        cap = check_cap("max_input_chars", self.max_input_chars, self.name or type(self).__name__)
+        return cut_text(text, cap)
+
+    def trained_scripts(self) -> list[str]:
+        """Writing systems of the training texts (``scripts_``); ``["Latin"]`` for the English built-ins."""
+        return list(getattr(self, "scripts_", None) or ["Latin"])
 
     # ------------------------------------------------------------------ labels
     def _encode_labels(self, labels: Sequence[Any]) -> np.ndarray:
@@ -128,6 +150,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
             val = (_as_texts(vt), self._indicator(vl))
         self._fit(texts, Y, validation=val)  # validation: for early stopping where a subclass uses it
         self.thresholds_ = self._initial_thresholds()
+        self.scripts_ = _scripts_of(texts)
         if val is not None and self.multi_label_:
             P = self.predict_proba(val[0])
             self.thresholds_ = tune_thresholds(val[1], P)
@@ -149,7 +172,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(n_texts, n_classes)``, columns in ``classes_`` order."""
         self._check_fitted()
-        texts = _as_texts(texts)
+        texts = [self.cap_text(t)[0] for t in _as_texts(texts)]  # bounded cost per document
         if not texts:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
         return np.asarray(self._predict_proba(texts), dtype=np.float32)
@@ -194,6 +217,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     def explain(self, text: str, top_k: int = 3, labels: Sequence[str] | None = None) -> dict[str, list[Evidence]]:
         """Evidence sentences for each predicted label (or for ``labels``), best first."""
         self._check_fitted()
+        text = self.cap_text(text)[0]
         if labels is None:
             pred = self.predict([text])[0]
             labels = pred if isinstance(pred, list) else [pred]
@@ -221,7 +245,8 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
 
         self._check_fitted()
         extra = {"classes": [str(c) for c in self.classes_], "multi_label": bool(self.multi_label_),
-                 "thresholds": [float(t) for t in self.thresholds_]}
+                 "thresholds": [float(t) for t in self.thresholds_],
+                 "scripts": self.trained_scripts()}
         return save_component(self, path, "classifier", extra)
 
     @classmethod
@@ -278,6 +303,19 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None
                 best, best_t = f1, float(t)
         out[j] = default if min_f1 is not None and best <= min_f1 else best_t
     return out
+
+
+def _scripts_of(texts: list[str], sample: int = 2000) -> list[str]:
+    """Scripts that dominate at least 2% of (a sample of) the training texts, most common first."""
+    from collections import Counter
+
+    from newsml.scripts import dominant_script
+
+    step = max(1, len(texts) // sample)
+    counts = Counter(dominant_script(t) for t in texts[::step])
+    counts.pop("", None)
+    total = sum(counts.values())
+    return [s for s, n in counts.most_common() if n >= 0.02 * total] or ["Latin"]
 
 
 def _as_texts(texts: Any) -> list[str]:

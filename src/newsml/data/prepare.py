@@ -329,7 +329,7 @@ def _build(out_dir: Path, source, paths, recipe, text_field, *, on_error, ratios
     """Every step of :func:`prepare` into ``out_dir``; returns the manifest."""
     from datasets.arrow_writer import ArrowWriter
 
-    import newsml
+    from newsml._version import __version__
 
     ropts = dict(recipe.options) if recipe else {}
     report = ReadReport()
@@ -369,7 +369,7 @@ def _build(out_dir: Path, source, paths, recipe, text_field, *, on_error, ratios
         shutil.rmtree(work, ignore_errors=True)
     labels, n_summaries = _label_and_summary_counts(out_dir, indices)
     manifest: dict[str, Any] = {
-        "newsml_version": newsml.__version__,
+        "newsml_version": __version__,
         "source": str(source) if not isinstance(source, (list, tuple)) else [str(p) for p in source],
         "recipe": recipe.name if recipe else None,
         "options": {"text_field": text_field, "on_error": on_error, "split": split, "split_names": split_names,

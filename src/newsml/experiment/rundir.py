@@ -182,8 +182,6 @@ def environment() -> dict[str, Any]:
             pkgs[name] = version(name)
         except PackageNotFoundError:
             pkgs[name] = None
-    import newsml
-
     return {
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
@@ -191,7 +189,7 @@ def environment() -> dict[str, Any]:
         "cpu": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "packages": pkgs,
-        "git": _git_commit(Path(newsml.__file__).resolve().parent),
+        "git": _git_commit(Path(__file__).resolve().parents[1]),
         "env": {k: os.environ[k] for k in ("HF_HUB_OFFLINE", "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS")
                 if k in os.environ},
         "argv": sys.argv,

@@ -42,6 +42,7 @@ from newsml.experiment import rundir as rd
 from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
 from newsml.experiment.data import Data as _Data
 from newsml.experiment.data import prepare_data
+from newsml.experiment.measure import peak_memory_mib
 from newsml.outdir import OutputFolder
 from newsml.utils import jsonable_params
 
@@ -87,7 +88,7 @@ def _build(registry, comp: ComponentConfig, seed: int, extra: dict[str, Any]):
 
 
 def _newsml_version() -> str:
-    from newsml import __version__
+    from newsml._version import __version__
 
     return __version__
 
@@ -116,17 +117,6 @@ def _params_of(obj: Any, given: dict[str, Any]) -> dict[str, Any]:
     defaults = {k: p.default for k, p in sig.items() if p.default is not inspect.Parameter.empty}
     return jsonable_params({**defaults, **given})
 
-
-def peak_memory_mib(fn: Callable[[], Any]) -> float:
-    """Peak Python heap (MiB, tracemalloc) while ``fn()`` runs; torch tensor memory is not seen."""
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def _gold(rows: list[dict[str, Any]], multi: bool) -> list:
