@@ -221,7 +221,7 @@ class OutputFolder:
     def __init__(self, path: str | Path, kind: str, inputs: Iterable[str | os.PathLike] = (), *,
                  overwrite: bool = True, atomic: bool = True, flag: str = "--out",
                  on_commit: Callable[[Path], None] | None = None) -> None:
-        self.path = Path(path)
+        self.path = Path(os.path.abspath(path))  # "." and "out/" get a real name (for the lock and the swap)
         self.kind = kind
         self.inputs = list(inputs)
         self.overwrite = overwrite

@@ -249,9 +249,9 @@ def _records(ctx: _Ctx, path: Path, rows: Iterator[tuple[int, Any]], stem: str) 
             try:
                 text_key = _resolve_text_field(row.keys(), ctx.text_field, f"{path}:{line}")
             except InputError as exc:
-                if ctx.text_field:
-                    raise  # the --text-field the user named is missing: their call to fix
-                ctx.bad(path, None, str(exc).partition(": ")[2] or str(exc))  # this file has no text column
+                if ctx.text_field or ctx.root is None:
+                    raise  # the --text-field or the file the user named: theirs to fix, so an error
+                ctx.bad(path, None, str(exc).partition(": ")[2] or str(exc))  # one file of a folder: a skip
                 return
         try:
             yield record_to_document(row, text_key, f"{stem}-{line}", f"{ctx.rel(path)}:{line}")
