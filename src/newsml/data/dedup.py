@@ -9,7 +9,7 @@ components of both relations; the first document of a group (input order) is its
 Memory: while documents are added only a compact record is kept per document, about 0.6 KB plus its id:
 the 128 MinHash values as ``uint32`` (512 bytes) in preallocated numpy blocks and 8 bytes of the exact-text
 hash. The LSH bands are built once, with numpy sorts, when the groups are asked for. (The datasketch LSH
-index used before held about 8.5 KB per document.) Grouping adds 128 bytes per document for the band hashes.
+index used before held about 7 KB per document.) Grouping adds 128 bytes per document for the band hashes.
 
 Examples
 --------
