@@ -248,8 +248,11 @@ class OutputFolder:
 
     def __enter__(self) -> Path:
         self.check()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock.acquire()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock.acquire()
+        except OSError as exc:
+            raise OutputError(f"{self.flag} {self.path}: cannot write here ({exc.strerror or exc})") from None
         try:
             self.check()  # again under the lock: another process may have written meanwhile
             self._clean_stale_siblings()

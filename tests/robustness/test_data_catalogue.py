@@ -387,3 +387,41 @@ def test_run_held_by_another_process_is_refused(tmp_path, split_corpus):
 
 def test_input_error_class_family():
     assert issubclass(OutputError, InputError) and issubclass(LockError, OutputError)
+
+
+# ------------------------------------------------------------------------------------- 10: dedup memory
+def test_dedup_memory_per_added_document_is_under_2kb():
+    """Python heap growth per added document, grouping included. The old datasketch LSH index used
+    ~7 KB per document; experiments/bench_preprocess.py measures RSS at 10k-200k documents."""
+    import tracemalloc
+
+    import numpy as np
+
+    from newsml.data.dedup import DuplicateFinder
+
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(3000)]
+    texts = [" ".join(vocab[j] for j in rng.integers(0, len(vocab), 12)) for _ in range(1400)]
+    finder = DuplicateFinder()
+    for i, t in enumerate(texts[:400]):
+        finder.add(f"doc-{i}", t)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        for i, t in enumerate(texts[400:], 400):
+            finder.add(f"doc-{i}", t)
+        groups = finder.groups()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert groups == []  # random texts: no duplicates
+    assert (peak - base) / 1000 < 2048  # about 1.1 KB with tracemalloc's view (7.2 KB before)
+
+
+def test_out_that_is_a_file_or_unwritable_is_one_line(tmp_path, capsys):
+    src = _corpus(tmp_path / "src")
+    (tmp_path / "afile").write_text("keep me")
+    code, _, err = _prepare_cli(capsys, src, "--out", tmp_path / "afile")
+    assert code == 2 and "is a file, not a folder" in err and (tmp_path / "afile").read_text() == "keep me"
+    code, _, err = _prepare_cli(capsys, src, "--out", tmp_path / "afile" / "sub")
+    assert code == 2 and "cannot write here" in err
