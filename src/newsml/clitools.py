@@ -13,7 +13,7 @@ Examples
 --------
 >>> log = BatchLog()
 >>> log.read += 3
->>> log.skip("b.txt", "empty file")
+>>> _ = log.skip("b.txt", "empty file")
 >>> log.line()
 '3 read, 1 skipped (empty file: 1)'
 >>> utf8_safe("caf\\udce9.txt")
