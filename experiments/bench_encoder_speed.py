@@ -34,18 +34,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+from newsml.experiment.measure import machine_summary  # noqa: E402
+from newsml.experiment.rundir import environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
@@ -59,8 +60,10 @@ BACKENDS = {"torch": {"backend": "torch", "quantize": False, "max_tokens": None}
 SPEED_BACKENDS = ("torch", "onnx-int8", "onnx-int8-48")
 
 
-def load() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
+def load() -> list[float] | None:
+    from newsml.experiment.measure import load_average
+
+    return load_average()
 
 
 def summarizer(system: str, backend: str):
@@ -82,13 +85,10 @@ def docs_per_s(system, docs, limits, presplit: bool) -> float:
 def peak_heap(system, docs, limits) -> float:
     if hasattr(system, "_emb_cache"):
         del system._emb_cache
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    system.summarize([{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs],
-                     **limits)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return round(peak / 2**20, 2)
+    from newsml.experiment.measure import peak_memory_mib
+
+    inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs]
+    return round(peak_memory_mib(lambda: system.summarize(inputs, **limits)), 2)
 
 
 def main(argv=None) -> int:
@@ -125,8 +125,7 @@ def main(argv=None) -> int:
     threads = [int(t) for t in args.threads.split(",")]
     res: dict = {"command": "python experiments/bench_encoder_speed.py " + " ".join(
                      argv if argv is not None else sys.argv[1:]),
-                 "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus (shared)",
-                 "python": platform.python_version(), "torch": torch.__version__, "load_start": load(),
+                 "machine": machine_summary() + " (shared)", "python": environment()["python"], "torch": torch.__version__, "load_start": load(),
                  "n_docs": len(docs[: args.n]), "n_speed_docs": len(speed_docs)}
     try:
         import onnxruntime

@@ -35,17 +35,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+from newsml.experiment.measure import machine_summary  # noqa: E402
+from newsml.experiment.rundir import environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
@@ -164,12 +165,9 @@ def timed(name, system, docs, limits, presplit):
 def peak_memory(system, docs, limits):
     if hasattr(system, "_emb_cache"):
         del system._emb_cache
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    run_system("", system, docs, limits)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return round(peak / 2**20, 2)
+    from newsml.experiment.measure import peak_memory_mib
+
+    return round(peak_memory_mib(lambda: run_system("", system, docs, limits)), 2)
 
 
 def main(argv=None):
@@ -224,9 +222,8 @@ def main(argv=None):
             p["ref_lines"] = "\n".join(split(p["summary"]))
         data[ds] = pairs
     built = {}
-    results = {"settings": {}, "machine": f"{platform.processor() or platform.machine()}, "
-               f"{os.cpu_count()} cpus, {args.threads} torch/ONNX thread(s), "
-               f"load average {os.getloadavg()[0]:.1f} at start", "python": platform.python_version(), "train": train_info,
+    results = {"settings": {}, "machine": f"{machine_summary()} at start, "
+               f"{args.threads} torch/ONNX thread(s)", "python": environment()["python"], "train": train_info,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     for setting, (ds, limits) in settings.items():
         docs = data[ds]

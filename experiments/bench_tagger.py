@@ -44,8 +44,6 @@ import json
 import os
 import random
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +65,7 @@ from newsml.classify.zeroshot import (  # noqa: E402
     fit_combination,
 )
 from newsml.evaluate import bootstrap_ci  # noqa: E402
+from newsml.experiment.measure import load_average, machine_summary  # noqa: E402
 
 DEV = REPO / "experiments" / "devsets" / "news_events_dev.jsonl"
 BLIND = REPO / "experiments" / "devsets" / "news_events_blind.jsonl"
@@ -147,14 +146,12 @@ def load_bbc(n_calib: int, n_eval: int, seed: int = 13):
 
 def timed(fn, texts):
     """Run ``fn(texts)`` measuring docs/s and tracemalloc peak (MiB)."""
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    out = fn(texts)
-    dt = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return out, {"docs_per_s": len(texts) / dt if dt else float("inf"), "seconds": dt,
-                 "peak_mib": peak / 2**20, "n_docs": len(texts)}
+    from newsml.experiment.measure import measured
+
+    m = measured(lambda: fn(texts), memory=True)
+    dt = m.seconds
+    return m.result, {"docs_per_s": len(texts) / dt if dt else float("inf"), "seconds": dt,
+                      "peak_mib": m.peak_mib, "n_docs": len(texts)}
 
 
 # ---------------------------------------------------------------------------------- baseline
@@ -310,7 +307,8 @@ def main(argv: list[str] | None = None) -> dict:
     if args.plover_per_type and SHARED.is_dir():
         result["plover"] = plover_check(args.plover_per_type)
 
-    result["machine"] = {"cpus": os.cpu_count(), "load_avg_1min": os.getloadavg()[0],
+    result["machine"] = {"summary": machine_summary(), "cpus": os.cpu_count(),
+                         "load_avg_1min": (load_average() or [None])[0],
                          "note": "2 shared CPU cores, other jobs running"}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "tagger.json").write_text(json.dumps(result, indent=2, default=float) + "\n")

@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +32,10 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from newsml.errors import InputError, ModelLoadError, NotFittedError
+from newsml.errors import InputError, NotFittedError
 from newsml.limits import DEFAULT_CLASSIFIER_MAX_INPUT_CHARS, check_cap, cut_text
-from newsml.utils import component_header, write_component
-
-CONFIG_FILE = "newsml_classifier.json"
-WEIGHTS_FILE = "weights.safetensors"
+from newsml.persistence import CLASSIFIER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
+from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
 
 
 @dataclass
@@ -151,10 +148,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         if validation is not None:
             vt, vl = validation
             val = (_as_texts(vt), self._indicator(vl))
-        if _accepts(self._fit, "validation"):
-            self._fit(texts, Y, validation=val)  # e.g. early stopping
-        else:
-            self._fit(texts, Y)
+        self._fit(texts, Y, validation=val)  # validation: for early stopping where a subclass uses it
         self.thresholds_ = self._initial_thresholds()
         self.scripts_ = _scripts_of(texts)
         if val is not None and self.multi_label_:
@@ -238,63 +232,45 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         return out
 
     # ----------------------------------------------------------------- save/load
-    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """Learned state beyond classes/thresholds: (JSON-able dict, named float/int arrays)."""
+    def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state beyond classes/thresholds: (JSON-able dict, named arrays); ``path`` is the save folder."""
         return {}, {}
 
     def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
-        """Restore what :meth:`_get_state` returned (``path`` is the save directory)."""
+        """Restore what :meth:`_get_state` returned (``path`` is the save folder)."""
 
     def save(self, path: str | Path) -> Path:
-        """Save to directory ``path``: JSON config + safetensors arrays (no pickle)."""
+        """Save to directory ``path``: JSON config + safetensors arrays (no pickle); see :mod:`newsml.persistence`."""
+        from newsml.persistence import save_component
+
         self._check_fitted()
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        state, arrays = self._get_state(path) if _takes_path(self._get_state) else self._get_state()
-        config = {
-            **component_header(self),
-            "classes": [str(c) for c in self.classes_],
-            "multi_label": bool(self.multi_label_),
-            "thresholds": [float(t) for t in self.thresholds_],
-            "scripts": self.trained_scripts(),
-            "state": state,
-        }
-        write_component(path, CONFIG_FILE, config, WEIGHTS_FILE, arrays)
-        return path
+        extra = {"classes": [str(c) for c in self.classes_], "multi_label": bool(self.multi_label_),
+                 "thresholds": [float(t) for t in self.thresholds_],
+                 "scripts": self.trained_scripts()}
+        return save_component(self, path, "classifier", extra)
 
     @classmethod
     def load(cls, path: str | Path) -> BaseClassifier:
-        """Load a classifier saved with :meth:`save` (any subclass: the file names the class)."""
+        """Load a classifier saved with :meth:`save` (any registered class: the file names it)."""
         return load_classifier(path)
 
 
 def load_classifier(path: str | Path) -> BaseClassifier:
-    """Load a saved classifier directory, building the class it names."""
-    import importlib
+    """Load a saved classifier directory; the class it names must be a registered classifier.
 
-    path = Path(path)
-    cfg_file = path / CONFIG_FILE
-    if not cfg_file.exists():
-        raise ModelLoadError(f"{path}: not a saved newsml classifier (no {CONFIG_FILE})")
-    try:
-        config = json.loads(cfg_file.read_text())
-        module_name, _, qual = config["class"].partition(":")
-        klass = getattr(importlib.import_module(module_name), qual)
-    except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
-        raise ModelLoadError(f"{cfg_file}: cannot read saved classifier: {exc}") from exc
-    obj = klass(**_restore_tuples(klass, config["params"]))
-    obj.classes_ = np.array(config["classes"], dtype=object)
-    obj.multi_label_ = bool(config["multi_label"])
-    obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
-    if config.get("scripts"):
-        obj.scripts_ = [str(x) for x in config["scripts"]]
-    arrays: dict[str, np.ndarray] = {}
-    if (path / WEIGHTS_FILE).exists():
-        from safetensors.numpy import load_file
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / CONFIG_FILE).write_text(json.dumps({"class": "os:system", "params": {}}))
+    >>> load_classifier(d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    newsml.errors.ModelLoadError: ...: class 'os:system' is not a registered newsml classifier...
+    """
+    from newsml.persistence import load_component
 
-        arrays = load_file(str(path / WEIGHTS_FILE))
-    obj._set_state(config.get("state", {}), arrays, path)
-    return obj
+    return load_component(path, "classifier")
 
 
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None,
@@ -346,27 +322,3 @@ def _as_texts(texts: Any) -> list[str]:
     if isinstance(texts, str):
         raise InputError("expected a list of texts, got one string; wrap it in a list")
     return ["" if t is None else str(t) for t in texts]
-
-
-def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:
-    """JSON turns tuples into lists: give back tuples where the ``__init__`` default is a tuple."""
-    import inspect
-
-    sig = inspect.signature(klass).parameters
-    out = dict(params)
-    for k, v in params.items():
-        if isinstance(v, list) and k in sig and isinstance(sig[k].default, tuple):
-            out[k] = tuple(v)
-    return out
-
-
-def _accepts(method, name: str) -> bool:
-    import inspect
-
-    return name in inspect.signature(method).parameters
-
-
-def _takes_path(method) -> bool:
-    import inspect
-
-    return len(inspect.signature(method).parameters) >= 1

@@ -40,14 +40,14 @@ BATCH = 32
 def build_model(model: str | None, taxonomy: str = "news_events"):
     """The classifier for ``--model``/``--taxonomy``: a saved directory, a registry name or the default."""
     import newsml
-    from newsml.classify import classifiers
+    from newsml.classify import DEFAULT_CLASSIFIER, classifiers
     from newsml.classify.base import CONFIG_FILE
 
     if model and Path(model).is_dir():
         if not (Path(model) / CONFIG_FILE).exists():
             raise InputError(f"--model {model}: folder has no {CONFIG_FILE}; save a classifier there with clf.save(dir)")
         return newsml.load_classifier(model)
-    name = model or "zero-shot"
+    name = model or DEFAULT_CLASSIFIER
     try:
         cls = classifiers.get_class(name)
     except RegistryError as exc:

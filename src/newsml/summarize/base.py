@@ -38,7 +38,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -49,13 +48,12 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from newsml.errors import ConfigError, InputError, ModelLoadError
+from newsml.errors import ConfigError, InputError
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES, check_cap, cut_text
+from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
+from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
 from newsml.scripts import count_words, cut_words
 from newsml.scripts import words as _unicode_words
-
-CONFIG_FILE = "newsml_summarizer.json"
-WEIGHTS_FILE = "weights.safetensors"
 
 
 @dataclass
@@ -494,31 +492,27 @@ class BaseSummarizer(BaseEstimator):
         return Summary(text, chosen, [float(s) for s in scores], self.name, doc.cut)
 
     # ------------------------------------------------------------------ save / load
-    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """Learned state: (JSON-able dict, named arrays). Default: nothing learned."""
+    def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state: (JSON-able dict, named arrays); ``path`` is the save folder. Default: nothing."""
         return {}, {}
 
-    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-        """Restore what :meth:`_get_state` returned."""
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
+        """Restore what :meth:`_get_state` returned (``path`` is the save folder)."""
 
     def save(self, path: str | Path) -> Path:
         """Save to directory ``path``: ``newsml_summarizer.json`` + ``weights.safetensors`` (no pickle)."""
-        from newsml.utils import component_header, write_component
+        from newsml.persistence import save_component
 
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        state, arrays = self._get_state()
-        write_component(path, CONFIG_FILE, {**component_header(self), "state": state}, WEIGHTS_FILE, arrays)
-        return path
+        return save_component(self, path, "summarizer")
 
     @classmethod
     def load(cls, path: str | Path) -> BaseSummarizer:
-        """Load a summariser saved with :meth:`save` (the file names the class)."""
+        """Load a summariser saved with :meth:`save` (the file names a registered class)."""
         return load_summarizer(path)
 
 
 def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
-    """Load a saved summariser directory, building the class it names.
+    """Load a saved summariser directory; the class it names must be a registered summariser.
 
     ``overrides`` replace saved parameters (for example ``encoder`` or ``progress``).
 
@@ -530,28 +524,9 @@ def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
     >>> load_summarizer(d).default_sentences
     2
     """
-    import importlib
+    from newsml.persistence import load_component
 
-    path = Path(path)
-    cfg_file = path / CONFIG_FILE
-    if not cfg_file.exists():
-        raise ModelLoadError(f"{path}: not a saved newsml summariser (no {CONFIG_FILE}); save one with .save(dir)")
-    try:
-        config = json.loads(cfg_file.read_text())
-        module_name, _, qual = config["class"].partition(":")
-        klass = getattr(importlib.import_module(module_name), qual)
-    except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
-        raise ModelLoadError(f"{cfg_file}: cannot read saved summariser: {exc}") from exc
-    params = dict(config.get("params", {}))
-    params.update(overrides)
-    obj = klass(**params)
-    arrays: dict[str, np.ndarray] = {}
-    if (path / WEIGHTS_FILE).exists():
-        from safetensors.numpy import load_file
-
-        arrays = load_file(str(path / WEIGHTS_FILE))
-    obj._set_state(config.get("state", {}), arrays)
-    return obj
+    return load_component(path, "summarizer", **overrides)
 
 
 # --------------------------------------------------------------------------- helpers

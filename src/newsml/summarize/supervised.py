@@ -368,8 +368,8 @@ class SupervisedSummarizer(BaseSummarizer):
             raise ModelLoadError(f"pretrained summariser {self.pretrained!r} not found at {path}; "
                                  f"allowed names: {', '.join(PRETRAINED)} or a saved summariser directory")
         shipped = load_summarizer(path)
-        state, arrays = shipped._get_state()
-        self._set_state(state, arrays)
+        state, arrays = shipped._get_state(path)
+        self._set_state(state, arrays, path)
 
     def decision_function(self, docs: list[_Doc]) -> list[np.ndarray]:
         """Salience logits per sentence for prepared documents."""
@@ -403,7 +403,7 @@ class SupervisedSummarizer(BaseSummarizer):
         self._ensure_fitted()
         return super().save(path)
 
-    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         state = {"feature_names": list(self.feature_names_), "use_embeddings": bool(self.use_embeddings_),
                  "n_layers": len(self.weights_), "n_train_docs": int(self.n_train_docs_),
                  "positive_rate": float(self.positive_rate_)}
@@ -413,7 +413,7 @@ class SupervisedSummarizer(BaseSummarizer):
             arrays[f"b{j}"] = b
         return state, arrays
 
-    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
         try:
             names = list(state["feature_names"])
             expected = BASE_FEATURES + (EMB_FEATURES if state["use_embeddings"] else [])
