@@ -10,8 +10,8 @@ Examples
 >>> import tempfile, pathlib
 >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
 >>> _ = f.write_text('{"id": "1", "text": "Rain fell. Roads flooded."}\\n{bad\\n')
->>> [(r["id"], r["error"]) for r in RowSource([f])]
-[('1', None), ('x.jsonl:2', 'dropped: malformed record: invalid JSON (Expecting property name enclosed in double quotes at column 2)')]
+>>> [(r["id"], r["error"]) for r in RowSource([f])]  # doctest: +ELLIPSIS
+[('1', None), ('...x.jsonl:2', 'dropped: malformed record: invalid JSON (Expecting property name enclosed in double quotes at column 2)')]
 """
 
 from __future__ import annotations
