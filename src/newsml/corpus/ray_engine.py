@@ -94,15 +94,20 @@ def run_ray(inputs: list[str], predictor_kwargs: dict[str, Any], sink: Callable[
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = bool(progress)
+        if not progress:
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         concurrency = int(concurrency or max(1, cpus - 1))
         done = frozenset(done_ids or ())
         ds = ray.data.from_items([{"input": p} for p in inputs], override_num_blocks=len(inputs))
-        ds = ds.map_batches(read_inputs, batch_size=1, batch_format="pyarrow",
+        # reading is light next to the models: read tasks hold no CPU slot (num_cpus=0), which also keeps
+        # Ray from fusing them into the predictor actors (a single input would then feed a single actor)
+        ds = ds.map_batches(read_inputs, batch_size=1, batch_format="pyarrow", num_cpus=0,
                             fn_kwargs={"text_field": text_field, "done_ids": done,
-                                       "rows_per_block": max(batch_size, 256)})
+                                       "rows_per_block": batch_size})
         ds = ds.map_batches(NewsmlPredictor, fn_constructor_kwargs=predictor_kwargs, batch_size=batch_size,
-                            batch_format="pyarrow", concurrency=concurrency, num_cpus=1)
+                            batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=concurrency),
+                            num_cpus=1)
         rows = batches = 0
         for table in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
             if table.num_rows == 0:
