@@ -51,7 +51,7 @@ def test_ray_resumes_a_crashed_local_run(ray_session, corpus_jsonl, tmp_path, mo
     monkeypatch.setattr(store_mod.PartWriter, "_write", real_write)
     written = read_output(tmp_path / "out").num_rows
     assert 0 < written < full.manifest["counts"]["rows"]
-    res = newsml.annotate(corpus_jsonl, tmp_path / "out", engine="ray", resume=True, **opts)
+    res = newsml.annotate(corpus_jsonl, tmp_path / "out", engine="ray", workers=1, resume=True, **opts)
     assert res.processed == full.manifest["counts"]["rows"] - written  # the anti-join skipped the rest
     assert read_output(tmp_path / "out").sort_by("id").equals(read_output(full.out).sort_by("id"))
     assert res.manifest["counts"]["duplicate_ids"] == 0
