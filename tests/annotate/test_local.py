@@ -199,3 +199,25 @@ def test_import_newsml_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.strip() == ""
+
+
+def test_reads_parquet_folders_and_a_prepare_output(tmp_path):
+    recs = make_documents(6, seed=11)
+    pq.write_table(pa.table({"id": [r["id"] for r in recs], "body": [r["text"] for r in recs]}),
+                   tmp_path / "in.parquet")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for r in recs[:2]:
+        (folder / f"{r['id']}.txt").write_text(r["text"])
+    from newsml.data import prepare
+
+    prepare(folder, tmp_path / "prepared")
+    opts = {"classifier": "none", "summarizer": "lead", "max_sentences": 1}
+    parquet = read_output(newsml.annotate(tmp_path / "in.parquet", tmp_path / "o1", **opts).out)
+    assert sorted(parquet.column("id").to_pylist()) == sorted(r["id"] for r in recs)
+    assert parquet.column("error").null_count == 6  # the text column was found under its other name
+    texts = read_output(newsml.annotate(folder, tmp_path / "o2", **opts).out).sort_by("id")
+    prepared = read_output(newsml.annotate(tmp_path / "prepared", tmp_path / "o3", **opts).out).sort_by("id")
+    assert texts.column("id").to_pylist() == [r["id"] for r in recs[:2]]
+    assert prepared.column("summary").to_pylist() == texts.column("summary").to_pylist()
+    assert texts.column("summary").to_pylist()[0] == recs[0]["text"].split(". ")[0] + "."
