@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsml.errors import InputError, NotFittedError
+from newsml.errors import InputError, MissingInputError, NotFittedError
 
 BATCH = 32
 
@@ -93,7 +93,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     """Handler of ``newsml classify`` (arguments declared in :mod:`newsml.cli`)."""
     for path in args.inputs:  # fail on a missing input before loading any model
         if not path.startswith("hub:") and not Path(path).exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise MissingInputError(f"{path}: no such file or folder")
     clf = build_model(args.model, args.taxonomy)
     try:
         clf.predict_proba(["warm-up."])

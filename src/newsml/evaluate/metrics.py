@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from newsml.errors import InputError
 from newsml.evaluate.bootstrap import (
     CI,
     bootstrap_weights,
@@ -72,7 +73,7 @@ def _single(v: Any, where: str) -> str:
     if isinstance(v, (list, tuple, set, frozenset)):
         v = list(v)
         if len(v) != 1:
-            raise ValueError(f"{where}: {len(v)} labels on a single-label item; pass multi_label=True")
+            raise InputError(f"{where}: {len(v)} labels on a single-label item; pass multi_label=True")
         return str(v[0])
     return str(v)
 
@@ -263,7 +264,7 @@ def classification_report(y_true: Sequence[Any], y_pred: Sequence[Any], proba=No
     """
     y_true, y_pred = list(y_true), list(y_pred)
     if len(y_true) != len(y_pred):
-        raise ValueError(f"classification_report: {len(y_true)} gold items but {len(y_pred)} predictions")
+        raise InputError(f"classification_report: {len(y_true)} gold items but {len(y_pred)} predictions")
     if multi_label is None:
         multi_label = _is_multi(y_true) or _is_multi(y_pred)
     Yt, Yp, labels = _indicators(y_true, y_pred, classes, multi_label)
@@ -287,7 +288,7 @@ def classification_report(y_true: Sequence[Any], y_pred: Sequence[Any], proba=No
         P = np.asarray(proba, dtype=np.float64)
         pcls = [str(c) for c in (proba_classes if proba_classes is not None else labels)]
         if P.shape != (n, len(pcls)):
-            raise ValueError(f"classification_report: proba has shape {P.shape}, expected ({n}, {len(pcls)})")
+            raise InputError(f"classification_report: proba has shape {P.shape}, expected ({n}, {len(pcls)})")
         metrics.update(_probability_metrics(P, pcls, y_true, multi_label, W, level, n))
 
     per_label = {}
@@ -438,7 +439,7 @@ def rouge_scores(predictions: Sequence[str], references: Sequence[str],
 
     predictions, references = list(predictions), list(references)
     if len(predictions) != len(references):
-        raise ValueError(f"rouge_scores: {len(predictions)} predictions but {len(references)} references")
+        raise InputError(f"rouge_scores: {len(predictions)} predictions but {len(references)} references")
     scorer = rouge_scorer.RougeScorer(list(types), use_stemmer=True)
     out = {t: {k: np.zeros(len(predictions)) for k in ("precision", "recall", "f1")} for t in types}
     for i, (p, r) in enumerate(zip(predictions, references)):
@@ -567,7 +568,7 @@ def summarization_report(predictions: Sequence[str], references: Sequence[str] |
     if references is not None:
         references = ["" if r is None else str(r) for r in references]
         if len(references) != n:
-            raise ValueError(f"summarization_report: {n} predictions but {len(references)} references")
+            raise InputError(f"summarization_report: {n} predictions but {len(references)} references")
         rs = rouge_scores(predictions, references)
         for t in ROUGE_TYPES:
             per_doc[t] = rs[t]["f1"]
@@ -577,7 +578,7 @@ def summarization_report(predictions: Sequence[str], references: Sequence[str] |
     if sources is not None:
         sources = ["" if s is None else str(s) for s in sources]
         if len(sources) != n:
-            raise ValueError(f"summarization_report: {n} predictions but {len(sources)} sources")
+            raise InputError(f"summarization_report: {n} predictions but {len(sources)} sources")
         src_words = np.array([len(s.split()) for s in sources], dtype=float)
         per_doc["compression"] = _div(words, src_words)
         for k in (1, 2, 3):
