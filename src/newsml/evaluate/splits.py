@@ -146,7 +146,7 @@ def cross_validate(estimator, texts: Sequence[str], labels: Sequence[Any], *, n_
     """
     from sklearn.base import clone
 
-    from newsml.evaluate.metrics import classification_report
+    from newsml.evaluate.classification import classification_report
 
     texts, labels = list(texts), list(labels)
     if multi_label is None:
