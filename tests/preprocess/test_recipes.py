@@ -10,7 +10,6 @@ from newsml.data import load_dataset, prepare
 from newsml.data.recipes import list_recipes, shared_data_dir
 
 
-
 def test_recipe_names():
     assert list_recipes() == ["bbc", "ag_news", "reuters21578", "xsum", "cameo", "case2021", "satp",
                               "india_police", "ngec_plover"]
