@@ -22,8 +22,19 @@ from newsml.summarize import (
     load_summarizer,
 )
 
+
+def __getattr__(name: str):
+    # ``newsml.annotate`` (the corpus job) loads on first use, keeping ``import newsml`` light
+    if name == "annotate":
+        from newsml.corpus import annotate
+
+        return annotate
+    raise AttributeError(f"module 'newsml' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
+    "annotate",
     "ConfigError",
     "InputError",
     "NewsmlError",

@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from newsml.outdir import file_mode
+
 COMPLETE = "COMPLETE"
 RUN_INFO = "run.json"
 PACKAGES = ("newsml", "numpy", "scipy", "scikit-learn", "torch", "transformers", "sentence-transformers",
@@ -60,6 +62,7 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600; run files follow the umask like any other file
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

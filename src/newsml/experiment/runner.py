@@ -41,6 +41,7 @@ from newsml.errors import ConfigError, InputError, NotFittedError
 from newsml.experiment import rundir as rd
 from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
 from newsml.experiment.measure import peak_memory_mib
+from newsml.outdir import OutputFolder
 from newsml.utils import jsonable_params
 
 
@@ -98,17 +99,37 @@ def _pick_eval(cfg: ExperimentConfig, splits: dict[str, list]) -> str:
     want = cfg.dataset.eval_split
     if want:
         if want not in splits:
-            raise ConfigError(f"dataset.eval_split: no split {want!r}; allowed: {', '.join(splits)}")
+            raise ConfigError(f"dataset.eval_split: no split {want!r}{_did_you_mean(want, splits)}; "
+                              f"allowed: {', '.join(splits)}")
         return want
     for name in ("test", "validation"):
         if name in splits and splits[name]:
             return name
     if len(splits) == 1:
         return next(iter(splits))
-    for name in ("train", "all"):
-        if name in splits:
-            return name
-    return next(iter(splits))
+    # never fall back to evaluating on the training split: a typo in a split name would go unnoticed
+    others = [s for s in splits if s != cfg.dataset.train_split]
+    if len(others) == 1:
+        return others[0]
+    raise ConfigError(f"dataset.eval_split: the data has no test or validation split (splits: {', '.join(splits)}); "
+                      "name the split to evaluate on")
+
+
+def _did_you_mean(name: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_split_names(cfg: ExperimentConfig, splits: dict[str, list]) -> None:
+    """A train/validation split named in the config must exist (the defaults may be absent)."""
+    d = cfg.dataset
+    for key, value, default in (("train_split", d.train_split, "train"),
+                                ("validation_split", d.validation_split, "validation")):
+        if value != default and value not in splits:
+            raise ConfigError(f"dataset.{key}: no split {value!r}{_did_you_mean(value, splits)}; "
+                              f"allowed: {', '.join(splits)}")
 
 
 def _subsample(rows: list, n: int | None, seed: int) -> list:
@@ -131,6 +152,7 @@ class _Data:
 def prepare_data(cfg: ExperimentConfig) -> _Data:
     splits = load_splits(cfg)
     d = cfg.dataset
+    _check_split_names(cfg, splits)
     name = _pick_eval(cfg, splits)
     rows = splits[name]
     if d.limit:
@@ -179,6 +201,38 @@ def _build(registry, comp: ComponentConfig, seed: int, extra: dict[str, Any]):
         if key in sig and key not in params:
             params[key] = value
     return registry.build(comp.name, **params), params
+
+
+def _newsml_version() -> str:
+    from newsml._version import __version__
+
+    return __version__
+
+
+def _full_params(kind: str, comp: ComponentConfig, seed: int, multi_label: bool) -> dict[str, Any]:
+    """Every constructor parameter of the component as it will be built (defaults included)."""
+    from newsml.registry import classifiers, summarizers
+
+    if kind == "classifier":
+        obj, _ = _build(classifiers, comp, seed, {"multi_label": multi_label})
+    else:
+        obj, _ = _build(summarizers, comp, seed, {})
+    return _params_of(obj, comp.params)
+
+
+def _params_of(obj: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """``obj.get_params()``; for a plug-in without it, its ``__init__`` defaults updated with ``given``."""
+    if hasattr(obj, "get_params"):
+        return jsonable_params(obj.get_params(deep=False))
+    import inspect
+
+    try:
+        sig = inspect.signature(type(obj)).parameters
+    except (TypeError, ValueError):
+        sig = {}
+    defaults = {k: p.default for k, p in sig.items() if p.default is not inspect.Parameter.empty}
+    return jsonable_params({**defaults, **given})
+
 
 
 def _gold(rows: list[dict[str, Any]], multi: bool) -> list:
@@ -241,7 +295,8 @@ def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: 
         preds.append({"system": comp.key, "kind": "classifier", "id": r["id"], "gold": g, "pred": p,
                       "top_scores": top})
     result = {
-        "kind": "classifier", "id": comp.key, "name": canonical, "params": jsonable_params(params), "fitted": do_fit,
+        "kind": "classifier", "id": comp.key, "name": canonical, "params": _params_of(clf, params),
+        "config_params": jsonable_params(params), "newsml_version": _newsml_version(), "fitted": do_fit,
         "classes": classes, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
                    "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
@@ -303,7 +358,8 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
                       "sentences": list(getattr(o, "sentences", []) or []), "reference": r["summary"],
                       "scores": scores})
     result = {
-        "kind": "summarizer", "id": comp.key, "name": canonical, "params": jsonable_params(params), "fitted": do_fit,
+        "kind": "summarizer", "id": comp.key, "name": canonical, "params": _params_of(summ, params),
+        "config_params": jsonable_params(params), "newsml_version": _newsml_version(), "fitted": do_fit,
         "options": comp.options, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
                    "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
@@ -376,22 +432,31 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
     cfg = config if isinstance(config, ExperimentConfig) else load_config(config, overrides)
     set_seeds(cfg.seed)
     resolved = config_to_dict(cfg)
+    inputs = [cfg.dataset.source] if Path(cfg.dataset.source).exists() else []
+    if out is not None:
+        OutputFolder(out, "run", inputs=inputs, atomic=False, flag="run folder").check()  # fail before the work
     data = prepare_data(cfg)
     run_hash = rd.stable_hash({"config": resolved, "data": data.info["fingerprint"],
-                               "train": data.info["train_fingerprint"]})
+                               "train": data.info["train_fingerprint"], "newsml_version": _newsml_version()})
     root = runs_root() / cfg.name
     if out is not None:
         path = Path(out)
     else:
         found = None if force else _find_resumable(root, run_hash)
         path = found or _new_dir(root)
-    if force and path.exists():
+    with OutputFolder(path, "run", inputs=inputs, atomic=False, flag="run folder"):
+        return _run_in(path, cfg, resolved, data, run_hash, root, out, force, log)
+
+
+def _run_in(path: Path, cfg: ExperimentConfig, resolved: dict[str, Any], data: _Data, run_hash: str, root: Path,
+            out, force: bool, log: Callable[[str], None]) -> RunResult:
+    """The run itself, in ``path`` (checked and locked by the caller)."""
+    if force:
         for p in (path / "parts", path / rd.COMPLETE):
             if p.is_dir():
                 shutil.rmtree(p)
             elif p.exists():
                 p.unlink()
-    path.mkdir(parents=True, exist_ok=True)
     if rd.is_complete(path) and not force:
         try:
             if rd.read_json(path / rd.RUN_INFO).get("run_hash") == run_hash:
@@ -406,7 +471,7 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
     rd.write_json_atomic(path / "environment.json", rd.environment())
     rd.write_json_atomic(path / "data.json", data.info)
     rd.write_json_atomic(path / rd.RUN_INFO, {"name": cfg.name, "run_hash": run_hash, "started": rd.utc_now(),
-                                              "seed": cfg.seed})
+                                              "seed": cfg.seed, "newsml_version": _newsml_version()})
 
     results: dict[str, dict[str, dict]] = {"classifiers": {}, "summarizers": {}}
     all_preds: list[dict] = []
@@ -417,6 +482,8 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
         part = path / "parts" / f"{kind}-{_safe(comp.key)}"
         scoring = {k: resolved["evaluation"][k] for k in ("n_boot", "level", "embeddings", "encoder")}
         part_hash = rd.stable_hash({"component": comp.model_dump(mode="json"), "kind": kind, "seed": cfg.seed,
+                                    "params": _full_params(kind, comp, cfg.seed, data.multi_label),
+                                    "newsml_version": _newsml_version(),
                                     "dataset": resolved["dataset"], "evaluation": scoring,
                                     "data": data.info["fingerprint"], "train": data.info["train_fingerprint"]})
         done = part / "done.json"
