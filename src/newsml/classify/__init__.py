@@ -19,6 +19,7 @@ _BUILTINS = {
     "tfidf": "newsml.classify.tfidf:TfidfClassifier",
     "embedding": "newsml.classify.embedding:EmbeddingClassifier",
     "zero-shot": "newsml.classify.zeroshot:ZeroShotClassifier",
+    "tagger": "newsml.classify.tagger:NewsEventTagger",
     "nli": "newsml.classify.nli:NLIZeroShotClassifier",
     "transformer": "newsml.classify.transformer:TransformerClassifier",
     "setfit": "newsml.classify.setfit:SetFitClassifier",
