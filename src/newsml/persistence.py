@@ -72,7 +72,7 @@ def _registry(kind: str):
         return classifiers
     if kind == "summarizer":
         return summarizers
-    raise ValueError(f"kind must be 'classifier' or 'summarizer', got {kind!r}")
+    raise ConfigError(f"kind must be 'classifier' or 'summarizer', got {kind!r}")
 
 
 def config_file(path: str | Path, kind: str) -> Path:

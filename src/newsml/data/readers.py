@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from newsml.data.document import Document, ReadReport
-from newsml.errors import InputError
+from newsml.errors import InputError, MissingInputError
 
 __all__ = ["read_documents", "TEXT_FIELDS", "SUPPORTED_SUFFIXES", "decode_bytes"]
 
@@ -686,7 +686,7 @@ def read_documents(paths, *, text_field: str | None = None, on_error: str = "ski
             continue
         path = Path(p)
         if not path.exists():
-            raise InputError(f"{_printable_name(path)}: no such file or folder")
+            raise MissingInputError(f"{_printable_name(path)}: no such file or folder")
         if is_saved_dataset(path):
             yield from _read_dataset_dir(_Ctx(text_field, on_error, report, path.parent), path)
         elif path.is_dir():
