@@ -231,7 +231,8 @@ def render(meta: dict, rows: list[dict]) -> str:
     if unc:
         lines += ["", "Uncapped on 1 MB: " + ", ".join(
             f"{r['method']} {r['peak_rss_mb']:.0f} MB / {r['times_s'][0]:.0f} s" for r in unc if r.get("times_s"))
-            + " (peak RSS grows with the square of the sentence count: 4x the text, about 8-15x the memory)."]
+            + " (memory grows with the square of the sentence count: from 0.25 to 1 MB, 4x the text, the memory "
+            "added by summarising grows about 15x; 16x would be exactly quadratic)."]
     lines += ["", "Reproduce: `OMP_NUM_THREADS=1 python experiments/bench_limits.py` (writes limits.json/limits.md).", ""]
     return "\n".join(lines)
 
