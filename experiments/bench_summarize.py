@@ -222,8 +222,8 @@ def main(argv=None):
             p["ref_lines"] = "\n".join(split(p["summary"]))
         data[ds] = pairs
     built = {}
-    results = {"settings": {}, "machine": f"{machine_summary()} at start, "
-               f"{args.threads} torch/ONNX thread(s)", "python": environment()["python"], "train": train_info,
+    results = {"settings": {}, "machine": f"{machine_summary()} at start, {args.threads} torch/ONNX thread(s)",
+               "python": environment()["python"], "train": train_info,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     for setting, (ds, limits) in settings.items():
         docs = data[ds]
@@ -262,19 +262,23 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.merge and (out / "summarize.json").exists():
-        old = json.loads((out / "summarize.json").read_text())
-        for setting, block in results["settings"].items():
-            if setting in old["settings"]:
-                merged = old["settings"][setting]
-                merged["systems"].update(block["systems"])
-                block["systems"] = merged["systems"]
-        old["settings"].update(results["settings"])
-        old["command"] = f"{old.get('command', '')}; then {results['command']}"
-        results = old
+        results = merge_results(json.loads((out / "summarize.json").read_text()), results)
     (out / "summarize.json").write_text(json.dumps(results, indent=2))
     (out / "summarize.md").write_text(to_markdown(results))
     print((out / "summarize.md").read_text())
     return 0
+
+
+def merge_results(old: dict, new: dict) -> dict:
+    """``old`` results with the systems measured in ``new`` replaced or added (``--merge``)."""
+    for setting, block in new["settings"].items():
+        if setting in old["settings"]:
+            merged = old["settings"][setting]
+            merged["systems"].update(block["systems"])
+            block["systems"] = merged["systems"]
+    old["settings"].update(new["settings"])
+    old["command"] = f"{old.get('command', '')}; then {new['command']}"
+    return old
 
 
 def to_markdown(results):

@@ -6,7 +6,7 @@ built.
 Examples
 --------
 >>> import newsml
->>> sorted(newsml.list_summarizers())[:2]  # doctest: +SKIP
+>>> sorted(newsml.list_summarizers())[:2]
 ['centroid', 'lead']
 """
 

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from newsml.errors import InputError, NotFittedError
+from newsml.data.document import Document
+from newsml.errors import InputError, InputTypeError, NotFittedError
 from newsml.limits import DEFAULT_CLASSIFIER_MAX_INPUT_CHARS, check_cap, cut_text
 from newsml.persistence import CLASSIFIER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
 from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
@@ -60,9 +61,28 @@ def split_sentences_for_evidence(text: str) -> list[str]:
 class BaseClassifier(ClassifierMixin, BaseEstimator):
     """Base class: label handling, thresholds, explain, save/load.
 
-    Subclass ``__init__`` methods must take explicit keywords and include ``multi_label``.
-    Learned attributes set here: ``classes_``, ``multi_label_`` and ``thresholds_``.
+    Subclass ``__init__`` methods take explicit keywords, among them the three this class reads:
+    ``multi_label`` (bool), ``threshold`` (the fixed multi-label decision threshold; None: 0.5) and
+    ``top_k`` (at most this many labels per text; None: no cap). A subclass that lacks one fails when it
+    is defined, not by silently falling back to a default. Learned attributes set here: ``classes_``,
+    ``multi_label_`` and ``thresholds_``.
+
+    Inputs are texts or :class:`newsml.data.Document` objects (their title and text are classified).
     """
+
+    #: the ``__init__`` keywords every classifier takes because this base class reads them
+    BASE_PARAMS = ("multi_label", "threshold", "top_k")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            return
+        import inspect
+
+        missing = [p for p in cls.BASE_PARAMS if p not in inspect.signature(cls.__init__).parameters]
+        if missing:
+            raise TypeError(f"{cls.__name__}.__init__ must take the keyword(s) {', '.join(missing)} "
+                            "(BaseClassifier reads them)")
 
     #: registry name, set by subclasses (used by save/load)
     name: str = ""
@@ -93,7 +113,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ labels
     def _encode_labels(self, labels: Sequence[Any]) -> np.ndarray:
-        multi = bool(getattr(self, "multi_label", False))
+        multi = bool(self.multi_label)
         if len(labels) == 0:
             raise InputError("fit() needs at least one labelled text")
         if multi:
@@ -158,7 +178,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
 
     def _initial_thresholds(self) -> np.ndarray:
         """Thresholds right after ``_fit`` (subclasses may return ones tuned on internal CV)."""
-        return np.full(len(self.classes_), float(getattr(self, "threshold", 0.5) or 0.5))
+        return np.full(len(self.classes_), 0.5 if self.threshold is None else float(self.threshold))
 
     def _indicator(self, labels: Sequence[Any]) -> np.ndarray:
         index = {c: j for j, c in enumerate(self.classes_)}
@@ -195,7 +215,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         if not self.multi_label_:
             return [str(self.classes_[j]) for j in P.argmax(axis=1)] if len(P) else []
-        top_k = getattr(self, "top_k", None)
+        top_k = self.top_k
         out = []
         for row in P:
             if top_k:
@@ -209,7 +229,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     def score(self, X, y, sample_weight=None):  # noqa: D401 - sklearn signature
         """Accuracy (single-label) or example-based F1 (multi-label)."""
         pred = self.predict(X)
-        if not getattr(self, "multi_label_", False):
+        if not self.multi_label_:
             return float(np.mean([p == t for p, t in zip(pred, y)]))
         f1s = []
         for p, t in zip(pred, y):
@@ -222,10 +242,11 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         """Per-sentence label scores ``(n_sentences, n_classes)``; default: classify each sentence."""
         return self.predict_proba(sentences)
 
-    def explain(self, text: str, top_k: int = 3, labels: Sequence[str] | None = None) -> dict[str, list[Evidence]]:
+    def explain(self, text: str | Document, top_k: int = 3,
+                labels: Sequence[str] | None = None) -> dict[str, list[Evidence]]:
         """Evidence sentences for each predicted label (or for ``labels``), best first."""
         self._check_fitted()
-        text = self.cap_text(text)[0]
+        text = self.cap_text(_as_texts([text])[0])[0]
         if labels is None:
             pred = self.predict([text])[0]
             labels = pred if isinstance(pred, list) else [pred]
@@ -327,6 +348,24 @@ def _scripts_of(texts: list[str], sample: int = 2000) -> list[str]:
 
 
 def _as_texts(texts: Any) -> list[str]:
-    if isinstance(texts, str):
-        raise InputError("expected a list of texts, got one string; wrap it in a list")
-    return ["" if t is None else str(t) for t in texts]
+    r"""Texts to classify: strings as they are, a :class:`~newsml.data.Document` as its title and text.
+
+    >>> from newsml.data import Document
+    >>> _as_texts(["Talks failed.", Document(id="1", text="Both sides left.", title="Talks fail"), None])
+    ['Talks failed.', 'Talks fail\n\nBoth sides left.', '']
+    """
+    if isinstance(texts, (str, Document)):
+        raise InputTypeError(f"expected a list of texts, got one {type(texts).__name__}; wrap it in a list")
+    return [_text_of(t) for t in texts]
+
+
+def _text_of(item: Any) -> str:
+    if item is None:
+        return ""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, Document):
+        title, text = (item.title or "").strip(), item.text or ""
+        # a title already repeated as the first line of the text is not added twice
+        return f"{title}\n\n{text}" if title and not text.lstrip().startswith(title) else text
+    raise InputTypeError(f"cannot classify a {type(item).__name__}: pass strings or newsml.data.Document objects")

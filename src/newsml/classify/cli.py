@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from newsml.clitools import BatchLog, did_you_mean, emit, emit_json
-from newsml.errors import InputError, NewsmlError, NotFittedError, RegistryError
+from newsml.errors import InputError, MissingInputError, NewsmlError, NotFittedError, RegistryError
 
 BATCH = 32
 
@@ -149,13 +149,11 @@ def format_table(rec: dict[str, Any], width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def cmd_classify(args: argparse.Namespace) -> int:
-    """Handler of ``newsml classify`` (arguments declared in :mod:`newsml.cli`)."""
-    from newsml.data import ReadReport
-
+def _ready_model(args: argparse.Namespace):
+    """The classifier for the command line, checked before any document is read (inputs exist, it is fitted)."""
     for path in args.inputs:  # fail on a missing input before loading any model
         if not path.startswith("hub:") and not Path(path).exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise MissingInputError(f"{path}: no such file or folder")
     clf = build_model(args.model, args.taxonomy)
     cap = getattr(args, "max_input_chars", None)
     if cap is not None:
@@ -169,6 +167,40 @@ def cmd_classify(args: argparse.Namespace) -> int:
             f"--model {args.model}: this classifier needs training data; fit it in Python "
             "(clf.fit(texts, labels); clf.save(dir)) and pass the saved folder to --model"
         ) from exc
+    return clf
+
+
+def _tally(rec: dict[str, Any], log: BatchLog, reader_cuts: dict[str, dict[str, Any]],
+           other_script: dict[str, int]) -> None:
+    """Count one output record: skipped, cut (by the reader or the classifier), or in another script."""
+    if rec.get("skipped"):
+        log.skipped.append(rec)
+        return
+    if str(rec["id"]) in reader_cuts:  # cut by the reader, which applies the same cap
+        rec.setdefault("truncated", reader_cuts.pop(str(rec["id"])))
+    if rec.get("truncated"):
+        log.truncated += 1
+    if rec.get("language"):
+        script = rec["language"]["script"]
+        other_script[script] = other_script.get(script, 0) + 1
+
+
+def _warn_other_scripts(clf, other_script: dict[str, int]) -> None:
+    """One stderr warning when documents are in a writing system the classifier was not trained on."""
+    if not other_script:
+        return
+    scripts = ", ".join(f"{k}: {v}" for k, v in sorted(other_script.items()))
+    trained = "/".join(clf.trained_scripts())
+    print(f"newsml classify: warning: {sum(other_script.values())} document(s) are not in the {trained} script "
+          f"the classifier was trained on ({scripts}); their labels are unreliable (see 'language' "
+          "in --format json)", file=sys.stderr)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Handler of ``newsml classify`` (arguments declared in :mod:`newsml.cli`)."""
+    from newsml.data import ReadReport
+
+    clf = _ready_model(args)
     log = BatchLog()
     report = ReadReport()
     seen_drops = 0
@@ -185,21 +217,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     def flush() -> None:
         for rec in classify_documents(clf, batch, args.evidence):
-            if rec.get("skipped"):
-                log.skipped.append(rec)
-                if as_json:
-                    emit_json(rec)
-                continue
-            if str(rec["id"]) in reader_cuts:  # cut by the reader, which applies the same cap
-                rec.setdefault("truncated", reader_cuts.pop(str(rec["id"])))
-            if rec.get("truncated"):
-                log.truncated += 1
-            if rec.get("language"):
-                script = rec["language"]["script"]
-                other_script[script] = other_script.get(script, 0) + 1
+            _tally(rec, log, reader_cuts, other_script)
             if as_json:
                 emit_json(rec)
-            else:
+            elif not rec.get("skipped"):
                 emit(format_table(rec))
         sys.stdout.flush()
         batch.clear()
@@ -214,12 +235,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if batch:
         flush()
     flush_drops()
-    if other_script:
-        scripts = ", ".join(f"{k}: {v}" for k, v in sorted(other_script.items()))
-        trained = "/".join(clf.trained_scripts())
-        print(f"newsml classify: warning: {sum(other_script.values())} document(s) are not in the {trained} script "
-              f"the classifier was trained on ({scripts}); their labels are unreliable (see 'language' "
-              "in --format json)", file=sys.stderr)
+    _warn_other_scripts(clf, other_script)
     print(f"newsml classify: {log.line()}", file=sys.stderr)
     if log.read == 0:
         raise InputError(f"no documents found in {', '.join(args.inputs)}")
