@@ -12,10 +12,11 @@
 
 4. Dedup memory: peak RSS growth of ``DuplicateFinder`` (add + groups) on 10k, 50k and 200k synthetic
    documents (each size in a fresh process), against the previous implementation (a datasketch
-   ``MinHashLSH`` index, kept below as the baseline). Target: at most 2 KB per added document.
+   ``MinHashLSH`` index, kept below as the baseline). Target: at most 2 KB per added document. Also the peak
+   RSS of the whole ``prepare`` at 10k and 50k synthetic documents, projected to 1,000,000 (target < 4 GB).
 
 Run:  HF_HUB_OFFLINE=1 .venv/bin/python experiments/bench_preprocess.py [--bbc 600] [--reuters 1500]
-      ... --only-dedup [--dedup-sizes 10000,50000,200000]   (just part 4)
+      ... --only-dedup [--dedup-sizes 10000,50000,200000|keep] [--prepare-sizes 10000,50000]   (just part 4)
 Writes experiments/results/preprocess.json and preprocess.md (part 4 also preprocess_dedup.json/.md).
 """
 
@@ -242,6 +243,44 @@ def dedup_worker(impl: str, n: int) -> dict:
             "seconds": round(dt, 2), "docs_per_s": round(n / dt, 1), "groups": n_groups}
 
 
+def prepare_worker(n: int) -> dict:
+    """Run in a fresh process: peak RSS of ``prepare`` (dedup report, 80/10/10 split) on ``n`` synthetic documents."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-prepare-mem-"))
+    try:
+        src = tmp / "docs.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for doc_id, text in synthetic_documents(n):
+                words = text.split()
+                body = " ".join(words[:20]).capitalize() + ". " + " ".join(words[20:40]) + ". " + " ".join(words[40:])
+                fh.write(json.dumps({"id": doc_id, "text": body + ".", "label": words[0][:2]}) + "\n")
+        prepare(src, tmp / "warm", limit=50, progress=False)
+        before = _rss_kib()
+        t0 = time.perf_counter()
+        _, m = prepare(src, tmp / "out", progress=False)
+        dt = time.perf_counter() - t0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return {"impl": "prepare", "docs": n, "rss_before_kib": before, "peak_kib": peak, "seconds": round(dt, 1),
+                "docs_per_s": round(n / dt, 1), "written": m["totals"]["written"]}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def prepare_memory(sizes: list[int]) -> dict:
+    import subprocess
+
+    rows = []
+    for n in sizes:
+        out = subprocess.run([sys.executable, __file__, "--prepare-worker", str(n)], capture_output=True, text=True,
+                             check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(f"prepare {n}: {rows[-1]}", file=sys.stderr)
+    lo, hi = rows[0], rows[-1]
+    per_doc = (hi["peak_kib"] - lo["peak_kib"]) * 1024 / (hi["docs"] - lo["docs"]) if len(rows) > 1 else None
+    return {"runs": rows, "bytes_per_added_document": round(per_doc, 1) if per_doc else None,
+            "projected_peak_gib_1m": round((lo["peak_kib"] * 1024 + per_doc * (1_000_000 - lo["docs"])) / 2**30, 2)
+            if per_doc else None, "load_avg": os.getloadavg()}
+
+
 def dedup_memory(sizes: list[int]) -> dict:
     import subprocess
 
@@ -261,6 +300,17 @@ def dedup_memory(sizes: list[int]) -> dict:
         slopes[impl][f"{lo}->{hi}"] = round((r[hi]["peak_kib"] - r[lo]["peak_kib"]) * 1024 / (hi - lo), 1)
     return {"sizes": sizes, "runs": rows, "bytes_per_added_document": slopes, "target_bytes": 2048,
             "load_avg": os.getloadavg()}
+
+
+def write_prepare_md(p: dict) -> str:
+    lines = ["## `prepare` peak RSS (whole pipeline, synthetic documents)", "",
+             "| documents | peak RSS MiB | docs/s | written |", "|---|---|---|---|"]
+    for r in p["runs"]:
+        lines.append(f"| {r['docs']:,} | {r['peak_kib'] / 1024:.0f} | {r['docs_per_s']} | {r['written']:,} |")
+    lines += ["", f"Peak RSS grows by {p['bytes_per_added_document']:,.0f} bytes per added document; a straight-line "
+              f"projection to 1,000,000 documents gives {p['projected_peak_gib_1m']} GiB (target: under 4 GB). "
+              f"Load average: {', '.join(f'{x:.1f}' for x in p['load_avg'])}."]
+    return "\n".join(lines) + "\n"
 
 
 def write_dedup_md(d: dict) -> str:
@@ -333,18 +383,27 @@ def main(argv=None) -> int:
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--dedup-sizes", default="10000,50000,200000", help="document counts for the dedup memory part")
     ap.add_argument("--only-dedup", action="store_true", help="run only the dedup memory part")
+    ap.add_argument("--prepare-sizes", default="10000,50000", help="document counts for the prepare memory part")
     ap.add_argument("--dedup-worker", nargs=2, metavar=("IMPL", "N"), help=argparse.SUPPRESS)
+    ap.add_argument("--prepare-worker", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.dedup_worker:
         print(json.dumps(dedup_worker(args.dedup_worker[0], int(args.dedup_worker[1]))))
         return 0
-    sizes = [int(x) for x in args.dedup_sizes.split(",")]
-    dd = dedup_memory(sizes)
+    if args.prepare_worker:
+        print(json.dumps(prepare_worker(args.prepare_worker)))
+        return 0
+    path = RESULTS / "preprocess_dedup.json"
+    dd = json.loads(path.read_text()) if args.dedup_sizes == "keep" and path.exists() else \
+        dedup_memory([int(x) for x in args.dedup_sizes.split(",")])
+    pm = prepare_memory([int(x) for x in args.prepare_sizes.split(",")])
+    dd["prepare_memory"] = pm
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "preprocess_dedup.json").write_text(json.dumps(dd, indent=2) + "\n")
-    (RESULTS / "preprocess_dedup.md").write_text("# Preprocessing benchmark: dedup memory\n\n" + write_dedup_md(dd))
+    path.write_text(json.dumps(dd, indent=2) + "\n")
+    md = write_dedup_md(dd) + "\n" + write_prepare_md(pm)
+    (RESULTS / "preprocess_dedup.md").write_text("# Preprocessing benchmark: dedup memory\n\n" + md)
     if args.only_dedup:
-        print(write_dedup_md(dd))
+        print(md)
         return 0
     res: dict = {"machine": machine_summary(),
                  "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -369,7 +428,7 @@ def main(argv=None) -> int:
     res["dedup_memory"] = dd
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "preprocess.json").write_text(json.dumps(res, indent=2) + "\n")
-    md = write_md(res) + "\n" + write_dedup_md(dd)
+    md = write_md(res) + "\n" + write_dedup_md(dd) + "\n" + write_prepare_md(pm)
     (RESULTS / "preprocess.md").write_text(md)
     print(md)
     return 0

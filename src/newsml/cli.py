@@ -104,6 +104,7 @@ def _add_annotate(sub) -> None:
     s.add_argument("--batch-size", type=int, default=None, help="documents per batch (default 64)")
     s.add_argument("--workers", type=int, default=None, help="worker processes (local) or actors (ray)")
     s.add_argument("--resume", action="store_true", help="continue an interrupted job in --out")
+    s.add_argument("--rows-per-part", type=int, default=None, help="rows per Parquet part (default 10000)")
     s.add_argument("--text-field", default=None, help="text column of tabular inputs")
 
 

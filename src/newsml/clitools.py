@@ -13,7 +13,8 @@ Examples
 --------
 >>> log = BatchLog()
 >>> log.read += 3
->>> _ = log.skip("b.txt", "empty file")
+>>> log.skip("b.txt", "empty file")["skipped"]
+True
 >>> log.line()
 '3 read, 1 skipped (empty file: 1)'
 >>> utf8_safe("caf\\udce9.txt")

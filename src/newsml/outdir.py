@@ -221,7 +221,7 @@ class OutputFolder:
     def __init__(self, path: str | Path, kind: str, inputs: Iterable[str | os.PathLike] = (), *,
                  overwrite: bool = True, atomic: bool = True, flag: str = "--out",
                  on_commit: Callable[[Path], None] | None = None) -> None:
-        self.path = Path(path)
+        self.path = Path(os.path.abspath(path))  # "." and "out/" get a real name (for the lock and the swap)
         self.kind = kind
         self.inputs = list(inputs)
         self.overwrite = overwrite
@@ -248,8 +248,11 @@ class OutputFolder:
 
     def __enter__(self) -> Path:
         self.check()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock.acquire()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock.acquire()
+        except OSError as exc:
+            raise OutputError(f"{self.flag} {self.path}: cannot write here ({exc.strerror or exc})") from None
         try:
             self.check()  # again under the lock: another process may have written meanwhile
             self._clean_stale_siblings()

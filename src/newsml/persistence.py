@@ -65,16 +65,12 @@ def component_header(obj: Any) -> dict[str, Any]:
 
 
 def _registry(kind: str):
-    # importing the packages registers the built-ins; plug-ins come in through entry points
-    if kind == "classifier":
-        import newsml.classify  # noqa: F401
-        from newsml.registry import classifiers
+    # built-ins are registered in newsml.registry; plug-ins come in through entry points
+    from newsml.registry import classifiers, summarizers
 
+    if kind == "classifier":
         return classifiers
     if kind == "summarizer":
-        import newsml.summarize  # noqa: F401
-        from newsml.registry import summarizers
-
         return summarizers
     raise ConfigError(f"kind must be 'classifier' or 'summarizer', got {kind!r}")
 

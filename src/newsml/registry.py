@@ -131,6 +131,7 @@ BUILTIN_CLASSIFIERS: dict[str, str] = {
     "tfidf": "newsml.classify.tfidf:TfidfClassifier",
     "embedding": "newsml.classify.embedding:EmbeddingClassifier",
     "zero-shot": "newsml.classify.zeroshot:ZeroShotClassifier",
+    "tagger": "newsml.classify.tagger:NewsEventTagger",
     "nli": "newsml.classify.nli:NLIZeroShotClassifier",
     "transformer": "newsml.classify.transformer:TransformerClassifier",
     "setfit": "newsml.classify.setfit:SetFitClassifier",

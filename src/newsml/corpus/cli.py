@@ -61,7 +61,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         raise InputError("name at least one input file or folder (or --config with dataset.source)")
     flags = {"classifier": args.classifier, "summarizer": args.summarizer, "max_sentences": args.max_sentences,
              "engine": args.engine, "address": args.address, "batch_size": args.batch_size,
-             "workers": args.workers, "text_field": args.text_field, "out": args.out}
+             "workers": args.workers, "text_field": args.text_field, "out": args.out,
+             "rows_per_part": args.rows_per_part}
     opts.update({k: v for k, v in flags.items() if v is not None})
     out = opts.pop("out", None)
     if not out:

@@ -48,12 +48,13 @@ OUTPUT_COLUMNS = ("id", "labels", "scores", "evidence", "summary", "summary_sent
 #: bumped when the output columns change (part of the job fingerprint)
 SCHEMA_VERSION = 1
 NONE = ("none", "off", "")
-_LOADS = 0  # predictors built in this process: the local engine reports it per worker
+# predictors built, per process id (a forked worker inherits its parent's dict, so count by pid)
+_LOADS: dict[int, int] = {}
 
 
 def load_count() -> int:
     """How many :class:`NewsmlPredictor` objects this process has built (models load once per build)."""
-    return _LOADS
+    return _LOADS.get(os.getpid(), 0)
 
 
 # ------------------------------------------------------------------------------------ components
@@ -169,7 +170,6 @@ class NewsmlPredictor:
 
     def __init__(self, classifier: Any = "zero-shot", summarizer: Any = "supervised",
                  max_sentences: int | None = None, threads: int | None = 1) -> None:
-        global _LOADS
         self.max_sentences = max_sentences
         self.threads = threads
         if threads:
@@ -181,7 +181,7 @@ class NewsmlPredictor:
             _limit_threads(int(threads))  # torch may have been imported by the warm-up
         self.classes_ = [] if self.classifier_ is None else [str(c) for c in self.classifier_.classes_]
         self.schema_ = output_schema(self.classes_ if self.classifier_ is not None else None)
-        _LOADS += 1
+        _LOADS[os.getpid()] = _LOADS.get(os.getpid(), 0) + 1
 
     def _warm_up(self, spec: Any) -> None:
         text = "Officials met in the capital on Monday. Talks ended without a deal."

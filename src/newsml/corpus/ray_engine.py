@@ -91,18 +91,27 @@ def run_ray(inputs: list[str], predictor_kwargs: dict[str, Any], sink: Callable[
         else:
             ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
         started = True
+    ctx = ray.data.DataContext.get_current()
+    saved = ctx.target_max_block_size, ctx.enable_progress_bars
     try:
-        ctx = ray.data.DataContext.get_current()
+        # Ray merges what a read task yields into blocks of up to 128 MiB, and one block goes to one actor:
+        # small blocks (a few batches each) let every actor work on a single large input
+        ctx.target_max_block_size = max(1 << 15, batch_size * 2048)
         ctx.enable_progress_bars = bool(progress)
+        if not progress:
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         concurrency = int(concurrency or max(1, cpus - 1))
         done = frozenset(done_ids or ())
         ds = ray.data.from_items([{"input": p} for p in inputs], override_num_blocks=len(inputs))
-        ds = ds.map_batches(read_inputs, batch_size=1, batch_format="pyarrow",
+        # reading is light next to the models: read tasks hold no CPU slot (num_cpus=0), which also keeps
+        # Ray from fusing them into the predictor actors (a single input would then feed a single actor)
+        ds = ds.map_batches(read_inputs, batch_size=1, batch_format="pyarrow", num_cpus=0,
                             fn_kwargs={"text_field": text_field, "done_ids": done,
-                                       "rows_per_block": max(batch_size, 256)})
+                                       "rows_per_block": batch_size})
         ds = ds.map_batches(NewsmlPredictor, fn_constructor_kwargs=predictor_kwargs, batch_size=batch_size,
-                            batch_format="pyarrow", concurrency=concurrency, num_cpus=1)
+                            batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=concurrency, max_tasks_in_flight_per_actor=1),
+                            num_cpus=1)
         rows = batches = 0
         for table in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
             if table.num_rows == 0:
@@ -113,6 +122,7 @@ def run_ray(inputs: list[str], predictor_kwargs: dict[str, Any], sink: Callable[
             if progress is not None:
                 progress.update(table.num_rows)
     finally:
+        ctx.target_max_block_size, ctx.enable_progress_bars = saved
         if started:
             ray.shutdown()
     return {"rows": rows, "batches": batches, "concurrency": concurrency, "skipped": len(done),

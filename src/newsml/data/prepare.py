@@ -347,7 +347,8 @@ def _build(out_dir: Path, source, paths, recipe, text_field, *, on_error, ratios
         n = len(col.ids)
         if n == 0:
             reasons = report.to_dict()["dropped"]["reasons"]
-            raise InputError(f"{source}: no documents to write (skipped: {reasons or 'none found'}); "
+            first = f"; first: {report.dropped[0]['where']}: {report.dropped[0]['reason']}" if report.dropped else ""
+            raise InputError(f"{source}: no documents to write (skipped: {reasons or 'none found'}{first}); "
                              "check the path and the file types")
         if group_by and group_by != "story" and not col.group_fields_seen:
             raise ConfigError(f"--group-by: no document has a field {group_by!r}; use 'story', one of "

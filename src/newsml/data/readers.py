@@ -53,8 +53,8 @@ class _BinaryFile(Exception):
 def _bomless_utf16(head: bytes) -> str | None:
     """``"utf-16-le"``/``"utf-16-be"`` when ``head`` reads as UTF-16 text without a BOM, else None.
 
-    Text in UTF-16 has its NUL bytes on one parity (the high byte of ASCII and most Latin, Cyrillic,
-    Greek... code units); the decoded text must then be almost all printable characters.
+    Text in UTF-16 has its NUL bytes on one parity only (the high byte of ASCII code units: letters,
+    spaces, punctuation); the decoded text must then be almost all printable characters.
 
     >>> _bomless_utf16("Rain fell in Accra.".encode("utf-16-le"))
     'utf-16-le'
@@ -66,7 +66,7 @@ def _bomless_utf16(head: bytes) -> str | None:
         return None
     even, odd = head[0:n:2].count(0), head[1:n:2].count(0)
     for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if zeros >= 0.3 * (n // 2) and other <= 0.02 * (n // 2):
+        if zeros >= 0.05 * (n // 2) and other <= 0.01 * (n // 2):
             text = head[:n].decode(enc, errors="replace")
             good = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
             if good >= 0.95 * len(text) and "\ufffd" not in text[:-1]:
@@ -246,7 +246,13 @@ def _records(ctx: _Ctx, path: Path, rows: Iterator[tuple[int, Any]], stem: str) 
             ctx.bad(path, line, f"malformed record: expected an object, got {type(row).__name__}")
             continue
         if text_key is None:
-            text_key = _resolve_text_field(row.keys(), ctx.text_field, f"{path}:{line}")
+            try:
+                text_key = _resolve_text_field(row.keys(), ctx.text_field, f"{path}:{line}")
+            except InputError as exc:
+                if ctx.text_field or ctx.root is None:
+                    raise  # the --text-field or the file the user named: theirs to fix, so an error
+                ctx.bad(path, None, str(exc).partition(": ")[2] or str(exc))  # one file of a folder: a skip
+                return
         try:
             yield record_to_document(row, text_key, f"{stem}-{line}", f"{ctx.rel(path)}:{line}")
         except (ValueError, TypeError) as exc:

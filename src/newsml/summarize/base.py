@@ -187,11 +187,12 @@ def _clean_first(sentence: str) -> str:
     return sentence
 
 
-def split_document(text: str, splitter=None) -> tuple[list[str], list[bool]]:
+def split_document(text: str, splitter=None, limit: int | None = None) -> tuple[list[str], list[bool]]:
     """Sentences of a raw article and, for each, whether it opens a paragraph.
 
     The lead is removed first (:func:`strip_lead`) and page furniture sentences are dropped.
-    ``splitter`` defaults to :func:`newsml.data.split_sentences`.
+    ``splitter`` defaults to :func:`newsml.data.split_sentences`. With ``limit``, splitting stops
+    once more than ``limit`` sentences are found (the caller caps the document at ``limit``).
 
     >>> split_document("PARIS - A deal was signed.\\n\\nIt takes effect in May. It is final.")[0]
     ['A deal was signed.', 'It takes effect in May.', 'It is final.']
@@ -203,6 +204,8 @@ def split_document(text: str, splitter=None) -> tuple[list[str], list[bool]]:
     firsts: list[bool] = []
     kept_junk: list[tuple[str, bool]] = []
     for para in re.split(r"\n\s*\n|\n", body):
+        if limit is not None and len(sentences) > limit:
+            break
         if not para.strip():
             continue
         first = True
@@ -440,9 +443,10 @@ class BaseSummarizer(BaseEstimator):
                 doc.cut = _cap_sentences(doc, max_chars, max_sents, None)
             else:
                 text, cut = cut_text(str(text), max_chars)  # before splitting: the splitter is linear too
-                sents, firsts = split_document(text, _get_splitter(getattr(self, "splitter", None)))
+                sents, firsts = split_document(text, _get_splitter(getattr(self, "splitter", None)), max_sents)
                 doc = _Doc(sents, str(title), firsts)
-                doc.cut = _cap_sentences(doc, None, max_sents, cut)
+                stopped = max_sents is not None and len(sents) > max_sents  # the rest was not split
+                doc.cut = _cap_sentences(doc, None, max_sents, cut, total_known=not stopped, input_chars=len(text))
             docs.append(doc)
         return docs
 
@@ -550,7 +554,8 @@ def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
 
 # --------------------------------------------------------------------------- helpers
 def _cap_sentences(doc: _Doc, max_chars: int | None, max_sents: int | None,
-                   cut: dict[str, Any] | None) -> dict[str, Any] | None:
+                   cut: dict[str, Any] | None, total_known: bool = True,
+                   input_chars: int | None = None) -> dict[str, Any] | None:
     """Keep the first sentences of ``doc`` within the caps (news puts its key facts first).
 
     ``max_chars`` is given for pre-split documents only (raw text was already cut by
@@ -572,14 +577,19 @@ def _cap_sentences(doc: _Doc, max_chars: int | None, max_sents: int | None,
         reasons.append("max_input_sentences")
     if not reasons:
         return None
-    total_chars = cut["input_chars"] if cut else sum(len(x) for x in doc.sentences) + max(0, n - 1)
+    if cut:
+        total_chars = cut["input_chars"]
+    elif input_chars is not None:
+        total_chars = input_chars
+    else:
+        total_chars = sum(len(x) for x in doc.sentences) + max(0, n - 1)
     del doc.sentences[keep:]
     del doc.paragraph_first[keep:]
     scored_chars = sum(len(x) for x in doc.sentences) + max(0, keep - 1)
     if cut and keep == n:
         scored_chars = cut["scored_chars"]
     return {"reason": "+".join(dict.fromkeys(reasons)), "input_chars": total_chars, "scored_chars": scored_chars,
-            "input_sentences": None if cut else n,  # unknown when the text was cut before splitting
+            "input_sentences": n if total_known and not cut else None,  # unknown when not all was split
             "scored_sentences": keep, "max_input_chars": cut["max_input_chars"] if cut else max_chars,
             "max_input_sentences": max_sents}
 

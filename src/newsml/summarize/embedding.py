@@ -159,11 +159,13 @@ class CentroidSummarizer(_EmbeddingSummarizer):
             return base
         kept: list[int] = []
         skipped: list[int] = []
+        max_sim = np.full(len(E), -np.inf)  # best cosine of each sentence to a kept one (no n x n matrix)
         for i in base:
-            if kept and float(np.max(E[kept] @ E[i])) >= float(self.redundancy):
+            if kept and float(max_sim[i]) >= float(self.redundancy):
                 skipped.append(i)  # redundant: only used if nothing else is left
                 continue
             kept.append(i)
+            max_sim = np.maximum(max_sim, E @ E[i])
         return kept + skipped
 
 

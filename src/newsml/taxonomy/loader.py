@@ -30,9 +30,10 @@ from newsml.errors import ConfigError, UnknownKeyError
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _TOP_KEYS = {"name", "description", "version", "topics", "background", "hypothesis_template"}
-_TOPIC_KEYS = {"id", "name", "definition", "includes", "excludes", "cues", "exemplars", "plover", "cameo"}
+_TOPIC_KEYS = {"id", "name", "definition", "includes", "excludes", "cues", "exemplars", "plover", "cameo",
+               "acled", "satp", "police"}
 _REQUIRED_TOPIC_KEYS = ("id", "name", "definition")
-_LIST_KEYS = ("includes", "excludes", "cues", "exemplars", "cameo")
+_LIST_KEYS = ("includes", "excludes", "cues", "exemplars", "cameo", "acled", "satp", "police")
 _PLOVER_KEYS = {"type", "mode", "context"}
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -50,6 +51,11 @@ class Topic:
     exemplars: tuple[str, ...] = ()
     plover: dict[str, Any] = field(default_factory=dict)
     cameo: tuple[str, ...] = ()
+    #: event types of other schemes that map onto this topic (distant supervision): ACLED / CASE 2021
+    #: sub-event types, SATP attack types, India police-event types
+    acled: tuple[str, ...] = ()
+    satp: tuple[str, ...] = ()
+    police: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
