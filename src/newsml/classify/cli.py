@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from newsml.clitools import (
-    BATCH,
     BatchLog,
     check_inputs,
     did_you_mean,
@@ -211,6 +210,6 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 emit(format_table(rec))
 
     docs = iter_documents(args.inputs, report, reader_cuts, max_chars=clf.max_input_chars)
-    run_batches(docs, handle, log, report, as_json=as_json, batch_size=BATCH)
+    run_batches(docs, handle, log, report, as_json=as_json)
     _warn_other_scripts(clf, other_script)
     return finish("classify", log, args.inputs, "classified")

@@ -21,17 +21,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from newsml.clitools import (
-    BATCH,
-    BatchLog,
-    check_inputs,
-    did_you_mean,
-    emit,
-    emit_json,
-    finish,
-    one_by_one,
-    run_batches,
-)
+from newsml import clitools
 from newsml.errors import InputError, NewsmlError, RegistryError
 
 
@@ -55,7 +45,7 @@ def build_summarizer(method: str | None, model: str | None):
     try:
         canonical = registry.canonical(method)
     except RegistryError as exc:
-        raise RegistryError(f"--method: {exc}{did_you_mean(method, registry.names())}") from exc
+        raise RegistryError(f"--method: {exc}{clitools.did_you_mean(method, registry.names())}") from exc
     if model:
         if canonical == "seq2seq":
             return newsml.get_summarizer("seq2seq", model_name=model)
@@ -84,7 +74,7 @@ def summarize_isolated(summarizer, docs: list[Any], **limits: Any) -> list[Any]:
     The batch is summarised in one call; if that fails, each document is summarised on its own so
     that one bad document costs only itself.
     """
-    return one_by_one(lambda items: summarizer.summarize(items, **limits), docs, lambda doc, exc: exc)
+    return clitools.one_by_one(lambda items: summarizer.summarize(items, **limits), docs, lambda doc, exc: exc)
 
 
 def _same_failure(results: list[Any]) -> BaseException | None:
@@ -108,12 +98,12 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     """Run ``newsml summarize`` (see :func:`newsml.cli.build_parser` for the options)."""
     from newsml.data import ReadReport, read_documents
 
-    check_inputs(args.inputs)  # fail on a missing input before loading any model
+    clitools.check_inputs(args.inputs)  # fail on a missing input before loading any model
     summarizer = build_summarizer(args.method, args.model)
     set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
     focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
     limits = {"max_sentences": args.max_sentences, "max_words": args.max_words, "focus": focus}
-    log = BatchLog()
+    log = clitools.BatchLog()
     report = ReadReport()
     as_json = args.format == "json"
 
@@ -124,11 +114,11 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         for doc, res in zip(batch, results):
             _print_one(doc, res, log, as_json)
 
-    run_batches(read_documents(args.inputs, report=report), handle, log, report, as_json=as_json, batch_size=BATCH)
-    return finish("summarize", log, args.inputs, "summarised")
+    clitools.run_batches(read_documents(args.inputs, report=report), handle, log, report, as_json=as_json)
+    return clitools.finish("summarize", log, args.inputs, "summarised")
 
 
-def _print_one(doc: Any, res: Any, log: BatchLog, as_json: bool) -> None:
+def _print_one(doc: Any, res: Any, log: clitools.BatchLog, as_json: bool) -> None:
     source = (getattr(doc, "meta", None) or {}).get("origin") or doc.id
     if isinstance(res, BaseException):
         rec = log.skip(source, _error_text(res), doc.id)
@@ -144,13 +134,13 @@ def _print_one(doc: Any, res: Any, log: BatchLog, as_json: bool) -> None:
         rec = {"id": doc.id, "summary": res.text, "sentences": res.sentences}
         if res.truncated:
             rec["truncated"] = res.truncated
-        emit_json(rec)
+        clitools.emit_json(rec)
     else:
-        emit(f"== {doc.id} ({res.method}) ==")
-        emit(res.text)
-        emit("")
+        clitools.emit(f"== {doc.id} ({res.method}) ==")
+        clitools.emit(res.text)
+        clitools.emit("")
 
 
 def _print_skip(rec: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        emit_json(rec)
+        clitools.emit_json(rec)

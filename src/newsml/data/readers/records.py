@@ -24,11 +24,12 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".ndjson", ".json", ".csv", ".ts
 SIDECAR_SUFFIX = ".annotations.yaml"
 
 
-def _first(record: dict, names: Iterable[str]) -> tuple[str | None, Any]:
+def _take(record: dict, names: Iterable[str]) -> Any:
+    """Remove and return the value of the first of ``names`` that ``record`` holds (not None), else None."""
     for name in names:
-        if name in record and record[name] is not None:
-            return name, record[name]
-    return None, None
+        if record.get(name) is not None:
+            return record.pop(name)
+    return None
 
 
 def _as_labels(value: Any) -> list[str]:
@@ -77,18 +78,8 @@ def record_to_document(record: dict[str, Any], text_key: str, default_id: str, o
     text = rec.pop(text_key, None)
     if not isinstance(text, str):
         raise ValueError(f"text field {text_key!r} is {type(text).__name__}, not a string")
-    id_key, doc_id = _first(rec, ID_FIELDS)
-    if id_key:
-        rec.pop(id_key)
-    label_key, labels = _first(rec, LABEL_FIELDS)
-    if label_key:
-        rec.pop(label_key)
-    summary_key, summary = _first(rec, SUMMARY_FIELDS)
-    if summary_key:
-        rec.pop(summary_key)
-    date_key, date = _first(rec, DATE_FIELDS)
-    if date_key:
-        rec.pop(date_key)
+    doc_id, labels = _take(rec, ID_FIELDS), _take(rec, LABEL_FIELDS)
+    summary, date = _take(rec, SUMMARY_FIELDS), _take(rec, DATE_FIELDS)
     title = rec.pop("title", None)
     source = rec.pop("source", None)
     dateline = rec.pop("dateline", None)
