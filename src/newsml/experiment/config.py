@@ -170,15 +170,10 @@ def _check_components(items: list, kind: str) -> list:
 
 def _default_name(kind: str, index: int) -> str:
     """``name: default`` -> the library default (``DEFAULT_SUMMARIZER`` / ``DEFAULT_CLASSIFIER``)."""
-    import importlib
+    from newsml.classify import DEFAULT_CLASSIFIER
+    from newsml.summarize import DEFAULT_SUMMARIZER
 
-    module = importlib.import_module("newsml.summarize" if kind == "summarizer" else "newsml.classify")
-    attr = f"DEFAULT_{kind.upper()}"
-    name = getattr(module, attr, "zero-shot" if kind == "classifier" else None)
-    if not name:
-        raise _ItemError(index, "name", f"no default {kind} is defined ({module.__name__}.{attr}); name one of: "
-                                        f"{', '.join(_allowed_names(kind))}")
-    return str(name)
+    return DEFAULT_SUMMARIZER if kind == "summarizer" else DEFAULT_CLASSIFIER
 
 
 def _allowed_names(kind: str) -> list[str]:
