@@ -221,3 +221,19 @@ def test_reads_parquet_folders_and_a_prepare_output(tmp_path):
     assert texts.column("id").to_pylist() == [r["id"] for r in recs[:2]]
     assert prepared.column("summary").to_pylist() == texts.column("summary").to_pylist()
     assert texts.column("summary").to_pylist()[0] == recs[0]["text"].split(". ")[0] + "."
+
+
+def test_saved_component_folders_work_like_names(tmp_path):
+    clf_dir, sum_dir = tmp_path / "clf", tmp_path / "sum"
+    from newsml.classify.keyword import KeywordClassifier
+
+    kw = KeywordClassifier()
+    kw.predict(["warm."])  # taxonomy classes without fit
+    kw.save(clf_dir)
+    newsml.get_summarizer("lead").save(sum_dir)
+    src = write_jsonl(tmp_path / "a.jsonl", make_documents(12, seed=5))
+    by_name = newsml.annotate(src, tmp_path / "o1", classifier="keyword", summarizer="lead")
+    by_dir = newsml.annotate(src, tmp_path / "o2", classifier=str(clf_dir), summarizer=str(sum_dir))
+    assert read_output(by_dir.out).equals(read_output(by_name.out))
+    assert by_dir.manifest["components"]["summarizer"]["saved_dir_sha256"]
+    assert by_dir.manifest["fingerprint"] != by_name.manifest["fingerprint"]

@@ -74,10 +74,9 @@ def _describe(spec: Any, kind: str) -> dict[str, Any] | None:
     import newsml
 
     if Path(name).is_dir():
-        mod = "newsml.classify.base" if kind == "classifier" else "newsml.summarize.base"
-        import importlib
+        from newsml.persistence import config_file
 
-        cfg_file = Path(name) / importlib.import_module(mod).CONFIG_FILE
+        cfg_file = config_file(name, kind)
         if not cfg_file.exists():
             raise InputError(f"--{kind} {name}: folder has no {cfg_file.name}; save a {kind} there with .save(dir)")
         cfg = json.loads(cfg_file.read_text())
