@@ -132,10 +132,10 @@ def test_resume_after_failure_equals_uninterrupted(corpus_jsonl, tmp_path, monke
 
 
 def test_killed_cli_run_resumes_with_nothing_lost_or_duplicated(tmp_path):
-    src = write_jsonl(tmp_path / "big.jsonl", make_documents(400, seed=3))
+    src = write_jsonl(tmp_path / "big.jsonl", make_documents(250, seed=3))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "newsml", "annotate", str(src), "--out", str(out), "--classifier", "none",
-           "--summarizer", "lead", "--batch-size", "10", "--rows-per-part", "40"]
+           "--summarizer", "lead", "--batch-size", "5", "--rows-per-part", "25"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 60
@@ -149,7 +149,7 @@ def test_killed_cli_run_resumes_with_nothing_lost_or_duplicated(tmp_path):
     assert done.returncode == 0, done.stderr
     t = read_output(out)
     ids = t.column("id").to_pylist()
-    assert len(ids) == len(set(ids)) == 400
+    assert len(ids) == len(set(ids)) == 250
     # every row equals what one uninterrupted predictor call gives
     from newsml.corpus.source import RowSource, rows_to_columns
 
