@@ -24,6 +24,9 @@ _BUILTINS = {
     "transformer": "newsml.classify.transformer:TransformerClassifier",
     "setfit": "newsml.classify.setfit:SetFitClassifier",
 }
+#: the library's default tagger (``name: default`` in configs, ``newsml classify`` without ``--model``)
+DEFAULT_CLASSIFIER = "tagger"
+
 _ALIASES = {"zero-shot": ("zeroshot", "zero_shot"), "nli": ("zero-shot-nli", "nli-zero-shot")}
 
 for _name, _target in _BUILTINS.items():

@@ -40,7 +40,9 @@ def build_model(model: str | None, taxonomy: str = "news_events"):
         if not (Path(model) / CONFIG_FILE).exists():
             raise InputError(f"--model {model}: folder has no {CONFIG_FILE}; save a classifier there with clf.save(dir)")
         return newsml.load_classifier(model)
-    name = model or "zero-shot"
+    from newsml.classify import DEFAULT_CLASSIFIER
+
+    name = model or DEFAULT_CLASSIFIER
     cls = classifiers.get_class(name)
     import inspect
 
