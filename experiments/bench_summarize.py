@@ -35,17 +35,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+from newsml.experiment.measure import machine_summary  # noqa: E402
+from newsml.experiment.rundir import environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
@@ -164,12 +165,9 @@ def timed(name, system, docs, limits, presplit):
 def peak_memory(system, docs, limits):
     if hasattr(system, "_emb_cache"):
         del system._emb_cache
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    run_system("", system, docs, limits)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return round(peak / 2**20, 2)
+    from newsml.experiment.measure import peak_memory_mib
+
+    return round(peak_memory_mib(lambda: run_system("", system, docs, limits)), 2)
 
 
 def main(argv=None):
@@ -224,9 +222,8 @@ def main(argv=None):
             p["ref_lines"] = "\n".join(split(p["summary"]))
         data[ds] = pairs
     built = {}
-    results = {"settings": {}, "machine": f"{platform.processor() or platform.machine()}, "
-               f"{os.cpu_count()} cpus, {args.threads} torch/ONNX thread(s), "
-               f"load average {os.getloadavg()[0]:.1f} at start", "python": platform.python_version(), "train": train_info,
+    results = {"settings": {}, "machine": f"{machine_summary()} at start, {args.threads} torch/ONNX thread(s)",
+               "python": environment()["python"], "train": train_info,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     for setting, (ds, limits) in settings.items():
         docs = data[ds]
@@ -265,19 +262,23 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.merge and (out / "summarize.json").exists():
-        old = json.loads((out / "summarize.json").read_text())
-        for setting, block in results["settings"].items():
-            if setting in old["settings"]:
-                merged = old["settings"][setting]
-                merged["systems"].update(block["systems"])
-                block["systems"] = merged["systems"]
-        old["settings"].update(results["settings"])
-        old["command"] = f"{old.get('command', '')}; then {results['command']}"
-        results = old
+        results = merge_results(json.loads((out / "summarize.json").read_text()), results)
     (out / "summarize.json").write_text(json.dumps(results, indent=2))
     (out / "summarize.md").write_text(to_markdown(results))
     print((out / "summarize.md").read_text())
     return 0
+
+
+def merge_results(old: dict, new: dict) -> dict:
+    """``old`` results with the systems measured in ``new`` replaced or added (``--merge``)."""
+    for setting, block in new["settings"].items():
+        if setting in old["settings"]:
+            merged = old["settings"][setting]
+            merged["systems"].update(block["systems"])
+            block["systems"] = merged["systems"]
+    old["settings"].update(new["settings"])
+    old["command"] = f"{old.get('command', '')}; then {new['command']}"
+    return old
 
 
 def to_markdown(results):

@@ -180,7 +180,7 @@ class EmbeddingClassifier(BaseClassifier):
             T = transform_vectorizers(vecs, texts)
         return sp.hstack([sp.csr_matrix(E), T * float(self.tfidf_weight)], format="csr"), vecs
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         self._check_params()
         E = self.embed(texts)
         X, vecs = self._features(texts, E, fit=True)
@@ -207,7 +207,7 @@ class EmbeddingClassifier(BaseClassifier):
         X, _ = self._features(texts, vecs=self.vectorizers_)
         return head_proba(X, self.coef_, self.intercept_, self.multi_label_)
 
-    def _get_state(self):
+    def _get_state(self, path):
         state: dict[str, Any] = {}
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         if self.vectorizers_ is not None:

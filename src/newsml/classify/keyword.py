@@ -161,7 +161,7 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
         self.prior_ = np.full(len(tax.ids), 1.0 / len(tax.ids))
         self.thresholds_ = self._initial_thresholds()
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         tax = self._taxonomy()
         self.taxonomy_ = tax
         self.cues_ = {}
@@ -221,7 +221,7 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
         return out
 
     # ------------------------------------------------------------------ save
-    def _get_state(self):
+    def _get_state(self, path):
         self._check_fitted()
         return ({"cues": self.cues_, "taxonomy": self.taxonomy_.to_dict()},
                 {"prior": np.asarray(self.prior_, dtype=np.float64)})

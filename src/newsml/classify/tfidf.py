@@ -274,7 +274,7 @@ class TfidfClassifier(BaseClassifier):
     def _uses_softmax(self, n_classes: int) -> bool:
         return not self.multi_label and self.model == "logreg" and n_classes > 2
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         self._check_params()
         n_classes = Y.shape[1]
         self.vectorizers_ = self._vectorizers()
@@ -342,7 +342,7 @@ class TfidfClassifier(BaseClassifier):
         return self._scores_to_proba(self.decision_function(texts), self.platt_)
 
     # ------------------------------------------------------------- save/load
-    def _get_state(self):
+    def _get_state(self, path):
         state, arrays = vectorizers_state(self.vectorizers_)
         state["n_vectorizers"] = len(self.vectorizers_)
         lead_state, lead_arrays = vectorizers_state(self.lead_vectorizers_, prefix="lead")

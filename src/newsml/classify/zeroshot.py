@@ -214,7 +214,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         return np.array([self.calibrated_thresholds_.get(str(c), self.default_threshold_) if same_tax
                          else self.default_threshold_ for c in self.classes_], dtype=np.float64)
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         tax = self._taxonomy()
         self.taxonomy_ = tax
         self._set_calibration()
@@ -445,7 +445,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         return self._score(self._sentence_features(list(sentences))).astype(np.float32)
 
     # ------------------------------------------------------------------- save
-    def _get_state(self):
+    def _get_state(self, path):
         self._check_fitted()
         state = {
             "taxonomy": self.taxonomy_.to_dict(),

@@ -56,6 +56,9 @@ _PUNCT_ONLY = re.compile(r"^[\W_]{1,3}$")
 _QUOTE_QUOTE = re.compile(r"(?<=[.!?][\"”'’])\s+(?=[\"“][A-Z])")
 _ELLIPSIS = re.compile(r"(?:(?<=\.\.\.)|(?<=…))\s*(?=[\"“]?[A-Z][a-z])")
 _INITIALISM = re.compile(r"(?<=\b[A-Z]\.[A-Z]\.)\s+(?=([A-Z][a-z]*)\b)")
+# sentence ends of other scripts, which pysbd's English rules do not know: Chinese/Japanese full-width
+# stops (no space follows), the Devanagari danda and the Arabic question mark / Urdu full stop
+_OTHER_SCRIPT_END = re.compile(r"(?<=[。！？])(?![”」』）。！？])\s*|(?<=[。！？][”」』）])\s*|(?<=[।॥؟۔])\s+")
 
 
 @lru_cache(maxsize=1)
@@ -235,5 +238,5 @@ def split_sentences(text: str) -> list[str]:
             else:
                 merged.append(s)
         for s in merged:
-            out.extend(_split_more(s))
+            out.extend(p.strip() for part in _split_more(s) for p in _OTHER_SCRIPT_END.split(part) if p.strip())
     return out

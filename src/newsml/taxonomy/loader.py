@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from newsml.errors import ConfigError
+from newsml.errors import ConfigError, UnknownKeyError
 
 #: folder inside the package holding the built-in taxonomies
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -99,7 +99,7 @@ class Taxonomy:
         for t in self.topics:
             if t.id == topic_id:
                 return t
-        raise KeyError(f"taxonomy {self.name!r} has no topic {topic_id!r}; topics: {', '.join(self.ids)}")
+        raise UnknownKeyError(f"taxonomy {self.name!r} has no topic {topic_id!r}; topics: {', '.join(self.ids)}")
 
     def __contains__(self, topic_id: object) -> bool:
         return any(t.id == topic_id for t in self.topics)
