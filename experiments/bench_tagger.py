@@ -137,7 +137,7 @@ def main(argv=None) -> dict:
     t0 = time.perf_counter()
     preds["keyword"] = indicator(kw.predict(texts), classes)
     preds["zero-shot (previous default)"] = indicator(newsml.get_classifier("zero-shot").predict(texts), classes)
-    preds["tagger (new default, 5-fold CV)"] = cv_predict(texts, labels, folds, NewsEventTagger, classes)
+    preds["tagger"] = cv_predict(texts, labels, folds, NewsEventTagger, classes)
     if not args.no_ablations:
         preds["tagger without modality filter (CV)"] = cv_predict(
             texts, labels, folds, lambda: NewsEventTagger(modality=False), classes)
@@ -148,7 +148,7 @@ def main(argv=None) -> dict:
     for name, s in systems.items():
         m, u = s["macro_f1"], s["micro_f1"]
         print(f"{name:42s} macro {m['value']:.3f} [{m['low']:.3f}, {m['high']:.3f}]  micro {u['value']:.3f}")
-    new, old = preds["tagger (new default, 5-fold CV)"], preds["keyword"]
+    new, old = preds["tagger"], preds["keyword"]
     diff = bootstrap_ci(lambda i: macro_f1(Y[i], new[i]) - macro_f1(Y[i], old[i]), len(Y), n_boot=1000, seed=0)
     result: dict = {"dataset": "news_events_dev", "n": len(dev), "n_no_topic": int((~Y.any(1)).sum()),
                     "folds": args.folds, "classes": classes, "systems": systems,

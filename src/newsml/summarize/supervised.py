@@ -388,6 +388,11 @@ class SupervisedSummarizer(BaseSummarizer):
             out.append(h[:, 0])
         return out
 
+    def _focus_encoder(self):
+        """Focus queries use ``focus_encoder``, else this model's own sentence encoder."""
+        enc = self.focus_encoder or self.encoder
+        return enc, {"backend": "torch", "quantize": False}, enc == self.encoder
+
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         beta = float(self.lead_prior or 0.0)
         out = []
