@@ -4,11 +4,9 @@ Every summariser answers ``summarize(texts, max_sentences=None, max_words=None, 
 focus=None) -> list[Summary]``. Extractive summarisers only have to score sentences
 (:meth:`BaseSummarizer._score_docs`); this base class does the rest, the same way for all of them:
 
-* **sentences**: the news lead (source, dateline, byline) is removed with
-  :func:`newsml.data.parse_lead` when it is available, then the body is split with
-  :func:`newsml.data.split_sentences` paragraph by paragraph, and leftover page furniture
-  ("PUBLISHED: ...", "By . Staff Reporter .", "Scroll down for video") is dropped, so a summary never
-  opens on a dangling dateline or byline. :meth:`BaseSummarizer.split` returns exactly the sentence
+* **sentences**: raw text goes through :func:`newsml.data.article.split_document` (the data layer:
+  news lead and page furniture removed, split paragraph by paragraph), so a summary never opens on a
+  dangling dateline or byline. :meth:`BaseSummarizer.split` returns exactly the sentence
   list that ``Summary.sentences`` indexes. A :class:`newsml.data.Document` (or any object with
   ``text``/``title``/``sentences`` attributes, or a dict with those keys and optionally
   ``paragraph_first``) whose sentences are already split is used as is, which is the fast path for
@@ -49,6 +47,9 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from newsml.data.article import get_splitter, split_document  # noqa: F401 - split_document re-exported
+from newsml.data.lead import clean_first_sentence, is_page_furniture, strip_lead  # noqa: F401 - re-exported
+from newsml.data.sentences import fast_split_sentences, split_sentences  # noqa: F401 - re-exported
 from newsml.errors import ConfigError, InputError, ModelLoadError
 
 CONFIG_FILE = "newsml_summarizer.json"
@@ -99,166 +100,18 @@ class _Doc:
     cache: dict[str, Any] = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------- lead / furniture cleanup
-_DASH = r"(?:--|[-–—])"
-_LEAD_PATTERNS = [
-    # "Gambiaj.com – (BAMAKO, Mali) – "
-    re.compile(rf"^\s*[\w.\-]+\.(?:com|org|net|co\.uk|info)\s*{_DASH}\s*\([^)]{{2,60}}\)\s*{_DASH}\s*"),
-    # "(CNN) -- ", "(Reuters) - "
-    re.compile(rf"^\s*\((?:CNN|AP|AFP|Reuters|UPI|[A-Z]{{2,8}})\)\s*{_DASH}?\s*"),
-    # "WASHINGTON (Reuters) - ", "BAMAKO, Mali (AP) — ", "LONDON, England (CNN) -- ", "PARIS - "
-    re.compile(rf"^\s*[A-Z][A-Z .'\-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'\-]{{1,40}}){{0,2}}\s*"
-               rf"(?:\([A-Za-z .&'\-]{{2,40}}\)\s*)?{_DASH}\s+"),
-]
-_BYLINE_START = re.compile(r"^\s*By\s+(?:\.\s*)?(?:[A-Z][\w'’.\-]*\s*){1,5}(?:\.\s+|\s*[|,]\s*|$)")
-_JUNK = re.compile(
-    r"(?:^|\s)(?:PUBLISHED|UPDATED|Last updated)\b|^\s*(?:By\s*\.|Scroll down|Click here|READ MORE|"
-    r"Follow @|Share this|Updated:|Published:)|^\s*\|\s*\.?\s*$",
-    re.IGNORECASE,
-)
-
-
-# Daily Mail-style page header: "By . Name . PUBLISHED: . 10:01 EST, 3 March 2014 . | . UPDATED: . ... 2014 ."
-_DM_BY = re.compile(r"^\s*By\s*\.\s*(?:[A-Z][\w'’\-]*\.?\s*){1,5}\.\s*"
-                    r"(?:(?:and|&)\s*\.?\s*(?:[A-Z][\w'’\-]*\s*){1,5}\.\s*)?")
-_DM_STAMP = re.compile(r"^\s*(?:PUBLISHED:\s*\.\s*[^|]{0,60}?\.\s*\|\s*\.\s*)?"
-                       r"(?:UPDATED:\s*\.\s*[^.]{0,60}?\d{4}\s*\.\s*|Last updated at [^.]{0,60}?\d{4}\s*\.\s*)")
-
-
-def _strip_page_header(text: str) -> str:
-    m = _DM_BY.match(text)
-    rest = text[m.end():] if m else text
-    s = _DM_STAMP.match(rest)
-    if s:
-        rest = rest[s.end():]
-    return rest if len(rest.strip()) > 20 else text
-
-
-def strip_lead(text: str) -> str:
-    """Remove a news lead (source, dateline, byline) from the start of ``text``.
-
-    Uses :func:`newsml.data.parse_lead` when the preprocessing module provides it, then a few
-    conservative patterns as a safety net.
-
-    >>> strip_lead("WASHINGTON (Reuters) - The Senate voted on Tuesday.")
-    'The Senate voted on Tuesday.'
-    >>> strip_lead("Gambiaj.com – (BAMAKO, Mali) – The junta cut ties with Kyiv on Sunday.")
-    'The junta cut ties with Kyiv on Sunday.'
-    """
-    try:
-        from newsml.data import parse_lead  # type: ignore[attr-defined]
-    except ImportError:
-        parse_lead = None
-    if parse_lead is not None:
-        try:
-            body = parse_lead(text).body
-            if body and body.strip():
-                text = body
-        except Exception:  # noqa: BLE001 - the safety net below still applies
-            pass
-    text = _strip_page_header(text.lstrip())
-    for pat in _LEAD_PATTERNS:
-        m = pat.match(text)
-        if m and len(text) - m.end() > 20:
-            text = text[m.end():]
-            break
-    return text
-
-
+# --------------------------------------------------------------------------- sentences come from data/
 def _is_junk(sentence: str) -> bool:
-    if _JUNK.search(sentence):
+    if is_page_furniture(sentence):
         return True
     return len(_WORD_RE.findall(sentence)) < 2
 
 
-def _clean_first(sentence: str) -> str:
-    for pat in _LEAD_PATTERNS:
-        m = pat.match(sentence)
-        if m and len(sentence) - m.end() > 20:
-            return sentence[m.end():]
-    m = _BYLINE_START.match(sentence)
-    if m and sentence.startswith("By") and len(sentence) - m.end() > 20 and "." in sentence[:m.end()]:
-        return sentence[m.end():]
-    return sentence
-
-
-def split_document(text: str, splitter=None) -> tuple[list[str], list[bool]]:
-    """Sentences of a raw article and, for each, whether it opens a paragraph.
-
-    The lead is removed first (:func:`strip_lead`) and page furniture sentences are dropped.
-    ``splitter`` defaults to :func:`newsml.data.split_sentences`.
-
-    >>> split_document("PARIS - A deal was signed.\\n\\nIt takes effect in May. It is final.")[0]
-    ['A deal was signed.', 'It takes effect in May.', 'It is final.']
-    """
-    if splitter is None:
-        splitter = _default_splitter()
-    body = strip_lead(text)
-    sentences: list[str] = []
-    firsts: list[bool] = []
-    for para in re.split(r"\n\s*\n|\n", body):
-        if not para.strip():
-            continue
-        first = True
-        for s in splitter(para):
-            s = s.strip()
-            if not sentences:
-                s = _clean_first(s).strip()
-            if not s or _is_junk(s):
-                continue
-            sentences.append(s)
-            firsts.append(first)
-            first = False
-    return sentences, firsts
-
-
-_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "sen", "rep",
-           "gov", "pres", "amb", "insp", "supt", "rev", "st", "mt", "ft", "jr", "sr", "co", "corp", "inc", "ltd",
-           "no", "vs", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-           "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"}
-_FAST_BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-
-
-def fast_split_sentences(text: str) -> list[str]:
-    """A fast regex sentence splitter (about 50x faster than pysbd, less careful).
-
-    Used by summarisers built with ``splitter="fast"``; line breaks are sentence boundaries.
-
-    >>> fast_split_sentences('Mr. Diop met U.S. envoys on Monday. Talks ended. "It failed," he said.')
-    ['Mr. Diop met U.S. envoys on Monday.', 'Talks ended.', '"It failed," he said.']
-    """
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        start = 0
-        for m in _FAST_BOUNDARY.finditer(line):
-            end = m.start(1) + len(m.group(1))
-            head = line[start:m.start(1)]
-            last = head.rsplit(None, 1)[-1].rstrip(".").lower() if head.strip() else ""
-            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
-                continue
-            out.append(line[start:end].strip())
-            start = m.end()
-        if line[start:].strip():
-            out.append(line[start:].strip())
-    return out
-
-
 def _get_splitter(name: str | None):
-    if name in (None, "newsml"):
-        return _default_splitter()
-    if name == "fast":
-        return fast_split_sentences
-    raise ConfigError(f"splitter={name!r}; allowed: newsml, fast")
+    return get_splitter(name)
 
 
 def _default_splitter():
-    try:
-        from newsml.data import split_sentences
-    except ImportError:  # older layout: the function lives in the sentences module
-        from newsml.data.sentences import split_sentences
     return split_sentences
 
 
@@ -336,8 +189,9 @@ class BaseSummarizer(BaseEstimator):
         queries = _focus_queries(focus)
         out: list[Summary] = []
         batch = int(self._param("batch_size", 64))
+        limit = self._sentences_needed(max_sentences, max_words, ratio)
         for start in self._progress(range(0, len(texts), batch), len(texts), batch):
-            docs = self._prepare(texts[start:start + batch])
+            docs = self._prepare(texts[start:start + batch], limit)
             scores = self._score_docs(docs)
             if queries:
                 scores = self._apply_focus(docs, scores, queries)
@@ -354,12 +208,17 @@ class BaseSummarizer(BaseEstimator):
         """One score per sentence for each document (higher = include first)."""
         raise NotImplementedError
 
+    def _sentences_needed(self, max_sentences: int | None, max_words: int | None,
+                          ratio: float | None) -> int | None:
+        """How many leading sentences the method needs (None: all). Only the lead baseline stops early."""
+        return None
+
     def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
         """Candidate sentence order (best first). Default: by score, ties to the earlier sentence."""
         return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))]
 
     # ------------------------------------------------------------------ shared machinery
-    def _prepare(self, texts: Sequence[Any]) -> list[_Doc]:
+    def _prepare(self, texts: Sequence[Any], limit: int | None = None) -> list[_Doc]:
         docs = []
         for i, t in enumerate(texts):
             title = ""
@@ -383,12 +242,12 @@ class BaseSummarizer(BaseEstimator):
             if sentences:
                 sents = [str(s).strip() for s in sentences if str(s).strip()]
                 if sents:
-                    sents[0] = _clean_first(sents[0])
+                    sents[0] = clean_first_sentence(sents[0])
                 if not (isinstance(firsts, (list, tuple)) and len(firsts) == len(sents)):
                     firsts = [j == 0 for j in range(len(sents))]
                 docs.append(_Doc(sents, str(title), [bool(f) for f in firsts]))
             else:
-                sents, firsts = split_document(str(text), _get_splitter(getattr(self, "splitter", None)))
+                sents, firsts = split_document(str(text), _get_splitter(getattr(self, "splitter", None)), limit)
                 docs.append(_Doc(sents, str(title), firsts))
         return docs
 

@@ -58,5 +58,13 @@ class LeadSummarizer(BaseSummarizer):
         self.progress = progress
         self.splitter = splitter
 
+    def _sentences_needed(self, max_sentences, max_words, ratio):
+        # the lead only reads the top of the article: split no further than needed (two spare sentences
+        # stand in for near-duplicates skipped by the dedup step)
+        if ratio is not None or max_words is not None:
+            return None
+        k = self.default_sentences if max_sentences is None else max_sentences
+        return int(k) + 2
+
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         return [1.0 / (1.0 + np.arange(len(d.sentences), dtype=np.float64)) for d in docs]
