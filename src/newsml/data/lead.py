@@ -194,9 +194,9 @@ _TOK_LEAD = re.compile(r"^\s*(?:[a-z][a-z.'\- ]{1,40}(?: , [a-z][a-z.'\- ]{1,40}
 _TOK_PAREN_ONLY = re.compile(r"^\s*\( [a-z0-9.&' ]{2,30} \) ")
 _BYLINE_START = re.compile(r"^\s*By\s+(?:\.\s*)?(?:[A-Z][\w'’.\-]*\s*){1,5}(?:\.\s+|\s*[|,]\s*|$)")
 # Daily Mail header, original or tokenised: "By . Name . [and . Name .] PUBLISHED: . ... | . UPDATED: . ... ."
-_DM_BY = re.compile(r"^\s*by\s*\.\s*(?:[\w'’\-]+\.?\s*){1,6}?\.\s*"
-                    r"(?:(?:and|&)\s*\.?\s*(?:[\w'’\-]+\s*){1,5}\.\s*)?(?:(?:for|in)\s+[\w .'’\-]{2,40}?\.\s*)?",
-                    re.IGNORECASE)
+_DM_NAME = r"[\w'’\-]+(?:\s+(?!and\b|for\b|in\b)[\w'’\-]+){0,5}"
+_DM_BY = re.compile(rf"^\s*by\s*\.\s*{_DM_NAME}\s*(?:\.\s*)?(?:(?:and|&)\s*\.?\s*{_DM_NAME}\s*)?"
+                    rf"(?:(?:for|in)\s+{_DM_NAME}\s*)?\.\s*", re.IGNORECASE)
 _DM_STAMP = re.compile(r"^\s*(?:published\s*:\s*\.\s*[^|]{0,60}?\.\s*\|\s*\.\s*)?"
                        r"(?:updated\s*:\s*\.\s*[^.]{0,60}?\d{4}\s*\.\s*|last updated at [^.]{0,60}?\d{4}\s*\.\s*)",
                        re.IGNORECASE)

@@ -83,7 +83,7 @@ def _fast_abbreviation_search(self, text: str) -> str:
             continue
         if _abbr_with_stop(stripped).search(text) is None:
             continue
-        abbrev_match = re.findall(r"(?:^|\s|\r|\n){}".format(stripped), text, flags=re.IGNORECASE)
+        abbrev_match = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
         if not abbrev_match:
             continue
         # pysbd's look-behind has literal braces, so this is empty unless the text has them

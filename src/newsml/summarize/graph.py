@@ -53,17 +53,22 @@ def content_words(sentence: str) -> list[str]:
     return [_stem(w) for w in words(sentence) if w not in STOP_WORDS and len(w) > 1]
 
 
-def tfidf_matrix(sentences: list[str]) -> np.ndarray:
-    """L2-normalised TF-IDF rows, IDF over the given sentences (smoothed)."""
-    toks = [content_words(s) for s in sentences]
+def _incidence(toks) -> np.ndarray:
+    """Count matrix (sentences x vocabulary) of token lists or sets."""
     vocab: dict[str, int] = {}
-    for t in toks:
-        for w in t:
-            vocab.setdefault(w, len(vocab))
-    X = np.zeros((len(sentences), max(1, len(vocab))), dtype=np.float64)
+    rows, cols = [], []
     for i, t in enumerate(toks):
         for w in t:
-            X[i, vocab[w]] += 1.0
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    X = np.zeros((len(toks), max(1, len(vocab))), dtype=np.float64)
+    np.add.at(X, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)), 1.0)
+    return X
+
+
+def tfidf_matrix(sentences: list[str]) -> np.ndarray:
+    """L2-normalised TF-IDF rows, IDF over the given sentences (smoothed)."""
+    X = _incidence([content_words(s) for s in sentences])
     df = (X > 0).sum(axis=0)
     idf = np.log((1 + len(sentences)) / (1 + df)) + 1.0
     X *= idf
@@ -145,17 +150,12 @@ class TextRankSummarizer(_GraphSummarizer):
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
         toks = [set(content_words(s)) for s in sentences]
-        n = len(toks)
-        W = np.zeros((n, n))
-        logs = [math.log(len(t)) if len(t) > 1 else 0.0 for t in toks]
-        for i in range(n):
-            if not toks[i]:
-                continue
-            for j in range(i + 1, n):
-                shared = len(toks[i] & toks[j])
-                if shared:
-                    denom = logs[i] + logs[j]
-                    W[i, j] = W[j, i] = shared / denom if denom > 0 else float(shared)
+        B = _incidence(toks)
+        shared = B @ B.T  # words two sentences share (binary rows: set intersections)
+        logs = np.array([math.log(len(t)) if len(t) > 1 else 0.0 for t in toks])
+        denom = logs[:, None] + logs[None, :]
+        W = np.where(denom > 0, shared / np.where(denom > 0, denom, 1.0), shared)
+        np.fill_diagonal(W, 0.0)
         return W
 
 

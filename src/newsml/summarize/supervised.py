@@ -365,8 +365,9 @@ class SupervisedSummarizer(BaseSummarizer):
     name = "supervised"
     requires_fit = True
 
-    def __init__(self, model: str = "hgb", C: float = 1.0, hidden: int = 32, n_trees: int = 300,
-                 learning_rate: float = 0.1, max_leaf_nodes: int = 31, labels: str = "oracle",
+    def __init__(self, model: str = "hgb", C: float = 1.0, hidden: int = 32, n_trees: int = 200,
+                 learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 20,
+                 labels: str = "oracle",
                  oracle_sentences: int = 3, block_trigrams: bool = True,
                  use_embeddings: bool = False, encoder: str | None = None, lead_prior: float = 0.0,
                  pretrained: str | None = "news",
@@ -379,6 +380,7 @@ class SupervisedSummarizer(BaseSummarizer):
         self.n_trees = n_trees
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
         self.labels = labels
         self.block_trigrams = block_trigrams
         self.oracle_sentences = oracle_sentences
@@ -492,7 +494,8 @@ class SupervisedSummarizer(BaseSummarizer):
             from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
             common = {"max_iter": int(self.n_trees), "learning_rate": float(self.learning_rate),
-                      "max_leaf_nodes": int(self.max_leaf_nodes), "l2_regularization": 1.0 / float(self.C),
+                      "max_leaf_nodes": int(self.max_leaf_nodes),
+                      "min_samples_leaf": int(self.min_samples_leaf), "l2_regularization": 1.0 / float(self.C),
                       "early_stopping": False, "random_state": self.random_state}
             if self.labels == "soft":
                 # cross-entropy on soft targets: a logistic-loss regressor on the logit scale is not in
@@ -539,6 +542,19 @@ class SupervisedSummarizer(BaseSummarizer):
         shipped = load_summarizer(path)
         state, arrays = shipped._get_state()
         self._set_state(state, arrays)
+        self.pretrained_path_ = str(path)
+
+    def pretrained_training_ids(self) -> set[str]:
+        """Ids of the documents the shipped weights in use were trained on (empty after :meth:`fit`).
+
+        An evaluation of the pretrained model on any of them measures its training set: drop them
+        (``experiments/bench_summarize.py`` does) or at least say so (the experiment runner does).
+        """
+        if not self.pretrained or (hasattr(self, "weights_") and not hasattr(self, "pretrained_path_")):
+            return set()
+        from newsml.summarize.train import training_ids
+
+        return training_ids(PRETRAINED.get(str(self.pretrained), Path(str(self.pretrained))))
 
     def decision_function(self, docs: list[_Doc]) -> list[np.ndarray]:
         """Salience logits per sentence for prepared documents."""
