@@ -325,7 +325,7 @@ def main(argv=None):
     results = {"settings": {}, "default": newsml.summarize.DEFAULT_SUMMARIZER,
                "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, 1 thread, "
                           f"load average {os.getloadavg()[0]:.1f} at start", "python": platform.python_version(),
-               "train": train_info, "notes": [],
+               "train": train_info, "notes": [], "repeats": args.repeats,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     built = {}
     for setting in args.settings.split(","):
@@ -410,7 +410,7 @@ def to_markdown(results):
              "ROUGE F1 x100 with 95% bootstrap CIs (rouge-score, Porter stemming; Lsum on newsml sentences). "
              "Documents a shipped model trained on are dropped. "
              f"Machine: {results['machine']}. docs/s = end to end from raw text (splitting included), median "
-             "of 3 runs, all systems on the same documents in the same run. lead-3 = first sentences of a plain "
+             f"of {results.get('repeats', 3)} runs (centroid/mmr: 1 run on at most 30 documents), all systems on the same documents in the same run. lead-3 = first sentences of a plain "
              "regex split of the raw text; oracle = greedy ROUGE oracle (upper bound); supervised = the shipped "
              f"model; default-before = the default shipped before ({BEFORE_COMMIT}); DEFAULT_SUMMARIZER = "
              f"`{results.get('default')}`. centroid/mmr run on fewer documents (see n).", ""]

@@ -456,16 +456,9 @@ class SupervisedSummarizer(BaseSummarizer):
             raise InputError("fit() needs at least one (text, summary) pair")
         if self.labels not in ("oracle", "soft"):
             raise ConfigError(f"supervised summariser: labels={self.labels!r}; allowed: oracle, soft")
-        rng = np.random.default_rng(self.random_state)
         X_parts, y_parts = [], []
         for start in range(0, len(texts), 256):
             docs = self._prepare(texts[start:start + 256])
-            # augmentation for transfer: half of the documents lose their title and paragraph breaks
-            for d in docs:
-                if rng.random() < 0.5:
-                    d.title = ""
-                if rng.random() < 0.5:
-                    d.paragraph_first = [i == 0 for i in range(len(d.sentences))]
             feats = self._features(docs, bool(self.use_embeddings))
             for d, F, ref in zip(docs, feats, summaries[start:start + 256]):
                 if len(d.sentences) == 0 or not str(ref).strip():
