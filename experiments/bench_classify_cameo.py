@@ -25,7 +25,7 @@ from bench_classify_common import (
     load_average,
     macro_f1_ci,
     need_data,
-    peak_memory_mb,
+    peak_memory_mib,
     read_jsonl,
     warm_cache,
     write_results,
@@ -119,7 +119,7 @@ def main() -> None:
             model.fit(Xtr, ytr)
         with Timer() as tp:
             pred = list(model.predict(Xte))
-        mem = None if heavy else round(peak_memory_mb(lambda m=make: m().fit(Xtr, ytr).predict(Xte)), 1)
+        mem = None if heavy else round(peak_memory_mib(lambda m=make: m().fit(Xtr, ytr).predict(Xte)), 1)
         res = {"system": name, "macro_f1": ci_dict(macro_f1_ci(yte, pred)), "accuracy": ci_dict(accuracy_ci(yte, pred)),
                "fit_docs_per_s": round(len(Xtr) / tf.seconds, 1), "predict_docs_per_s": round(len(Xte) / tp.seconds, 1),
                "peak_mem_mb": mem, "fit_seconds": round(tf.seconds, 1), "predict_seconds": round(tp.seconds, 1)}

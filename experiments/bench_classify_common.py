@@ -3,18 +3,17 @@
 Each benchmark compares newsml classifiers with a plain scikit-learn / sentence-transformers
 baseline in the same run and writes ``experiments/results/classify_<name>.json`` and ``.md``:
 quality with 95% bootstrap CIs, fit and predict docs/s (time.perf_counter) and peak Python-heap
-memory (tracemalloc, measured in a separate pass so it does not slow the timed runs).
-Sentence vectors are cached under ``.cache/`` so reruns do not re-encode.
+memory (tracemalloc, measured in a separate pass so it does not slow the timed runs). Folds, memory,
+load and environment come from the library (``newsml.evaluate.cv_folds``, ``newsml.experiment.measure``,
+``newsml.experiment.rundir.environment``), so they mean what they mean in ``newsml run``. Sentence vectors are cached under ``.cache/`` so reruns do not re-encode.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
-DATA = Path(os.environ.get("NEWSML_DATA_DIR", REPO / ".." / "shared" / "data")).resolve()
+from newsml.data.recipes import shared_data_dir  # noqa: E402
+from newsml.experiment.measure import load_average as _load_average  # noqa: E402
+from newsml.experiment.measure import peak_memory_mib  # noqa: E402 - also used by the scripts
+
+DATA = shared_data_dir().resolve()
 RESULTS = REPO / "experiments" / "results"
 CACHE_DIR = REPO / ".cache" / "classify"
 
@@ -49,17 +52,6 @@ class Timer:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.t0
-
-
-def peak_memory_mb(fn) -> float:
-    """Peak traced Python/numpy heap (MB) while running ``fn()``."""
-    tracemalloc.start()
-    try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak / 2**20
 
 
 def warm_cache(name: str, texts: list[str], pooling: str = "mean+first") -> None:
@@ -114,18 +106,18 @@ def multilabel_f1_ci(Y_true: np.ndarray, Y_pred: np.ndarray, average: str):
 
 def load_average() -> str:
     """The 1/5/15-minute load averages as text (the machine is often shared), or "unknown"."""
-    try:
-        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
+    avg = _load_average()
+    return ", ".join(f"{x:.1f}" for x in avg) if avg else "unknown"
 
 
 def env_info() -> dict:
-    import sklearn
+    """The library's run environment (as ``newsml run`` records it), cut to what a results file shows."""
+    from newsml.experiment.rundir import environment
 
-    return {"python": platform.python_version(), "sklearn": sklearn.__version__,
-            "cpus": os.cpu_count(), "machine": platform.machine(),
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    env = environment()
+    return {"python": env["python"], "sklearn": env["packages"].get("scikit-learn"),
+            "cpus": env["cpu_count"], "machine": env["cpu"], "git": (env.get("git") or {}).get("commit"),
+            "load_average": _load_average(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
 def write_results(name: str, payload: dict, table_rows: list[dict], columns: list[str], notes: list[str]) -> None:
@@ -155,14 +147,15 @@ def cv_eval(name: str, make, texts: list[str], labels: list[str], n_splits: int 
 
     ``make()`` returns an object with ``fit(texts, labels)`` and ``predict(texts)``.
     """
-    from sklearn.model_selection import StratifiedKFold
+    from newsml.evaluate import cv_folds
 
     texts_a = np.array(texts, dtype=object)
     labels_a = np.array(labels, dtype=object)
     pred = np.empty(len(texts), dtype=object)
     fit_s = pred_s = 0.0
     n_fit = n_pred = 0
-    folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(texts_a, labels_a))
+    everything = np.arange(len(texts))
+    folds = [(np.setdiff1d(everything, te), te) for te in cv_folds(list(labels), n_splits=n_splits, seed=seed)]
     for tr, te in folds:
         model = make()
         with Timer() as t:
@@ -189,7 +182,7 @@ def cv_eval(name: str, make, texts: list[str], labels: list[str], n_splits: int 
             m.fit(list(texts_a[tr]), list(labels_a[tr]))
             m.predict(list(texts_a[te]))
 
-        res["peak_mem_mb"] = round(peak_memory_mb(once), 1)
+        res["peak_mem_mb"] = round(peak_memory_mib(once), 1)
     print(f"[{name}] acc {fmt_ci(res['accuracy'])} macroF1 {fmt_ci(res['macro_f1'])} "
           f"fit {res['fit_docs_per_s']}/s predict {res['predict_docs_per_s']}/s "
           f"mem {res.get('peak_mem_mb')} MB", flush=True)

@@ -38,7 +38,7 @@ from bench_classify_common import (
     load_average,
     macro_f1_ci,
     need_data,
-    peak_memory_mb,
+    peak_memory_mib,
     read_jsonl,
     warm_cache,
     write_results,
@@ -139,7 +139,7 @@ def main() -> None:
         with Timer() as tp:
             pred = predict_fn(model, dev_x)
         # heavy (the transformer): no second fit for tracemalloc, which does not see torch memory anyway
-        mem = None if heavy else round(peak_memory_mb(lambda: predict_fn(fit_fn(), dev_x)), 1)
+        mem = None if heavy else round(peak_memory_mib(lambda: predict_fn(fit_fn(), dev_x)), 1)
         res = {"system": name, "sentence_accuracy": ci_dict(accuracy_ci(dev_y, pred)),
                "sentence_macro_f1": ci_dict(macro_f1_ci(dev_y, pred, labels=classes)),
                "fit_docs_per_s": round(n_train / tf.seconds, 1) if n_train else None,
@@ -209,14 +209,16 @@ def main() -> None:
 
     # 5-fold CV on the sampled stories (in-domain, noisy labels): baseline A vs newsml sentence model
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
+
+    from newsml.evaluate import cv_folds
 
     E = embed_documents(story_x, None, "first")
     H = embed_documents(heads, None, "first")
     L = embed_documents(leads, None, "first")
     y = np.array(story_y)
     cv = {"baseline A": [], "newsml sentences": []}
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(E, y):
+    for te in cv_folds(list(y), n_splits=5, seed=0):
+        tr = np.setdiff1d(np.arange(len(y)), te)
         a = LogisticRegression(max_iter=1000).fit(E[tr], y[tr])
         cv["baseline A"] += list(a.predict(E[te]) == y[te])
         b = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(

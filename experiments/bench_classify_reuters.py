@@ -19,7 +19,7 @@ from bench_classify_common import (
     fmt_ci,
     multilabel_f1_ci,
     need_data,
-    peak_memory_mb,
+    peak_memory_mib,
     read_jsonl,
     write_results,
 )
@@ -112,7 +112,7 @@ def main() -> None:
         P = indicator(pred, classes)
         micro = multilabel_f1_ci(Yte, P, "micro")
         macro = multilabel_f1_ci(Yte, P, "macro")
-        mem = peak_memory_mb(lambda m=make: m().fit(Xtr[:3000], ytr[:3000]).predict(Xte[:1000]))
+        mem = peak_memory_mib(lambda m=make: m().fit(Xtr[:3000], ytr[:3000]).predict(Xte[:1000]))
         res = {"system": name, "micro_f1": ci_dict(micro), "macro_f1": ci_dict(macro),
                "fit_docs_per_s": round(len(Xtr) / tf.seconds, 1), "predict_docs_per_s": round(len(Xte) / tp.seconds, 1),
                "peak_mem_mb_3000_train_docs": round(mem, 1)}

@@ -10,11 +10,12 @@ Run: .venv/bin/python experiments/bench_classify_speed.py   (under a minute)
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 
-from bench_classify_common import DATA, need_data, peak_memory_mb, read_jsonl, write_results
+from bench_classify_common import DATA, need_data, peak_memory_mib, read_jsonl, write_results
+
+from newsml.experiment.measure import load_average  # noqa: E402 - after bench_classify_common sets the path
 
 REPEATS = 3
 
@@ -36,7 +37,7 @@ def main() -> None:
         "newsml tfidf (defaults)": newsml.get_classifier("tfidf"),
     }
     rows, out = [], []
-    load_start = os.getloadavg()[0]
+    load_start = (load_average() or [float("nan")])[0]
     for name, model in systems.items():
         model.fit(X[:6000], y[:6000])
         for corpus, docs in (("AG News (short)", X), ("BBC (long)", bbc)):
@@ -47,7 +48,7 @@ def main() -> None:
                 walls.append(time.perf_counter() - t0)
                 cpus.append(time.process_time() - c0)
             wall, cpu = statistics.median(walls), statistics.median(cpus)
-            mem = peak_memory_mb(lambda m=model, d=docs: m.predict(d))
+            mem = peak_memory_mib(lambda m=model, d=docs: m.predict(d))
             r = {"system": name, "corpus": corpus, "n_docs": len(docs), "wall_docs_per_s": round(len(docs) / wall),
                  "docs_per_cpu_s": round(len(docs) / cpu), "predict_peak_mem_mb": round(mem, 1)}
             print(r, flush=True)
@@ -58,7 +59,7 @@ def main() -> None:
                   ["system", "corpus", "wall docs/s", "docs per CPU-second", "predict peak MB"],
                   ["Fitted on 6,000 AG News texts; predictions over whole corpora in one call.",
                    f"Median of {REPEATS} timings. Wall docs/s is on a 2-core machine shared with other jobs (1-minute "
-                   f"load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end); docs per "
+                   f"load average {load_start:.1f} at the start, {(load_average() or [float('nan')])[0]:.1f} at the end); docs per "
                    "CPU-second uses time.process_time of this process (numpy may use both cores, so it can "
                    "be below the wall figure)."])
 

@@ -34,18 +34,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+from newsml.experiment.measure import machine_summary  # noqa: E402
+from newsml.experiment.rundir import environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
@@ -59,8 +60,10 @@ BACKENDS = {"torch": {"backend": "torch", "quantize": False, "max_tokens": None}
 SPEED_BACKENDS = ("torch", "onnx-int8", "onnx-int8-48")
 
 
-def load() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
+def load() -> list[float] | None:
+    from newsml.experiment.measure import load_average
+
+    return load_average()
 
 
 def summarizer(system: str, backend: str):
@@ -82,13 +85,10 @@ def docs_per_s(system, docs, limits, presplit: bool) -> float:
 def peak_heap(system, docs, limits) -> float:
     if hasattr(system, "_emb_cache"):
         del system._emb_cache
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    system.summarize([{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs],
-                     **limits)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return round(peak / 2**20, 2)
+    from newsml.experiment.measure import peak_memory_mib
+
+    inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs]
+    return round(peak_memory_mib(lambda: system.summarize(inputs, **limits)), 2)
 
 
 def main(argv=None) -> int:
@@ -104,10 +104,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from bench_summarize import ci_dict, rouge_scores
 
     from newsml import encoders
-    from newsml.evaluate import paired_bootstrap
     from newsml.summarize.base import _default_splitter, split_document
     from newsml.summarize.train import load_pairs, shared_data_dir
 
@@ -125,8 +123,8 @@ def main(argv=None) -> int:
     threads = [int(t) for t in args.threads.split(",")]
     res: dict = {"command": "python experiments/bench_encoder_speed.py " + " ".join(
                      argv if argv is not None else sys.argv[1:]),
-                 "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus (shared)",
-                 "python": platform.python_version(), "torch": torch.__version__, "load_start": load(),
+                 "machine": machine_summary() + " (shared)", "python": environment()["python"],
+                 "torch": torch.__version__, "load_start": load(),
                  "n_docs": len(docs[: args.n]), "n_speed_docs": len(speed_docs)}
     try:
         import onnxruntime
@@ -152,8 +150,35 @@ def main(argv=None) -> int:
 
     # 2. encoder-level speed and agreement ---------------------------------------------------
     sents = list(dict.fromkeys(s for d in speed_docs for s in d["sentences"]))
-    res["encoder"] = {"n_sentences": len(sents),
-                      "mean_words": round(float(np.mean([len(s.split()) for s in sents])), 1), "threads": {}}
+    res["encoder"] = encoder_speed(sents, threads, args.repeats)
+    # 3. summariser speed ---------------------------------------------------------------------
+    res["speed"] = summariser_speed(systems, threads, speed_docs, args.repeats)
+    # 4./5. quality and heap --------------------------------------------------------------------
+    torch.set_num_threads(max(threads))
+    qdocs = docs[: args.n]
+    built = {(name, b): summarizer(name, b) for name in systems for b in BACKENDS}  # embeddings kept
+    res["quality"] = quality(systems, built, qdocs)
+    res["peak_heap_mib"] = {f"{name}|{b}": peak_heap(s, qdocs[:40], {"ratio": 0.4})
+                            for (name, b), s in built.items()}
+    res["load_end"] = load()
+    if tmp is not None:
+        tmp.cleanup()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "encoder_speed.json").write_text(json.dumps(res, indent=2))
+    (out / "encoder_speed.md").write_text(to_markdown(res))
+    print((out / "encoder_speed.md").read_text())
+    return 0
+
+
+def encoder_speed(sents: list[str], threads: list[int], repeats: int) -> dict:
+    """Sentences/s of every backend per thread count (interleaved repeats) and cosine to torch."""
+    import torch
+
+    from newsml import encoders
+
+    out: dict = {"n_sentences": len(sents),
+                 "mean_words": round(float(np.mean([len(s.split()) for s in sents])), 1), "threads": {}}
     for nt in threads:
         torch.set_num_threads(nt)
         for b in BACKENDS:  # warm-up
@@ -161,7 +186,7 @@ def main(argv=None) -> int:
         times: dict[str, list[float]] = {b: [] for b in BACKENDS}
         vecs = {}
         before = load()
-        for _ in range(max(1, args.repeats - 1)):
+        for _ in range(max(1, repeats - 1)):
             for b in BACKENDS:
                 t = time.perf_counter()
                 vecs[b] = encoders.encode(sents, **BACKENDS[b])
@@ -172,12 +197,17 @@ def main(argv=None) -> int:
             block[b] = {"sent_per_s": [round(x, 1) for x in times[b]],
                         "median": round(statistics.median(times[b]), 1),
                         "cos_mean": round(float(cos.mean()), 4), "cos_min": round(float(cos.min()), 4)}
-        res["encoder"]["threads"][str(nt)] = block
+        out["threads"][str(nt)] = block
         print("encoder", nt, {b: (block[b]["median"], block[b]["cos_mean"]) for b in BACKENDS}, flush=True)
+    return out
 
-    # 3. summariser speed ---------------------------------------------------------------------
+
+def summariser_speed(systems: list[str], threads: list[int], speed_docs: list[dict], repeats: int) -> dict:
+    """Docs/s of each summariser per speed backend, raw and pre-split input, interleaved repeats."""
+    import torch
+
     limits = {"ratio": 0.4}
-    res["speed"] = {}
+    out: dict = {}
     for nt in threads:
         torch.set_num_threads(nt)
         for name in systems:
@@ -187,26 +217,28 @@ def main(argv=None) -> int:
             for presplit in (False, True):
                 cell = {b: [] for b in built}
                 before = load()
-                for _ in range(args.repeats):
+                for _ in range(repeats):
                     for b, s in built.items():
                         cell[b].append(docs_per_s(s, speed_docs, limits, presplit))
                 key = f"{name}|{'presplit' if presplit else 'raw'}|{nt}"
-                res["speed"][key] = {"load": [before, load()]}
+                out[key] = {"load": [before, load()]}
                 for b, v in cell.items():
-                    res["speed"][key][b] = {"docs_per_s": [round(x, 2) for x in v],
-                                            "median": round(statistics.median(v), 2)}
-                print("speed", key, {b: res["speed"][key][b]["median"] for b in built},
-                      res["speed"][key]["load"], flush=True)
+                    out[key][b] = {"docs_per_s": [round(x, 2) for x in v], "median": round(statistics.median(v), 2)}
+                print("speed", key, {b: out[key][b]["median"] for b in built}, out[key]["load"], flush=True)
+    return out
 
-    # 4./5. quality and heap --------------------------------------------------------------------
-    torch.set_num_threads(max(threads))
-    qdocs = docs[: args.n]
+
+def quality(systems: list[str], built: dict, qdocs: list[dict]) -> dict:
+    """ROUGE with CIs per setting, system and backend; paired difference and agreement with torch."""
+    from bench_summarize import ci_dict, rouge_scores
+
+    from newsml.evaluate import paired_bootstrap
+
     refs = [d["summary"] for d in qdocs]
     ref_lines = [d["ref_lines"] for d in qdocs]
     inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"],
                "paragraph_first": d["firsts"]} for d in qdocs]
-    res["quality"] = {}
-    built = {(name, b): summarizer(name, b) for name in systems for b in BACKENDS}  # embeddings kept
+    out: dict = {}
     for setting, lim in (("bbc", {"ratio": 0.4}), ("bbc3", {"max_sentences": 3})):
         for name in systems:
             per_doc, preds = {}, {}
@@ -221,19 +253,9 @@ def main(argv=None) -> int:
                                           "high": round(100 * pr.diff.high, 2), "p": round(pr.p_value, 4)}
                     row["same_summary"] = round(float(np.mean(
                         [a == c for a, c in zip(preds[b], preds["torch"])])), 3)
-                res["quality"][f"{setting}|{name}|{b}"] = row
+                out[f"{setting}|{name}|{b}"] = row
                 print("quality", setting, name, b, row["rouge1"], row.get("r1_vs_torch"), flush=True)
-    res["peak_heap_mib"] = {f"{name}|{b}": peak_heap(s, qdocs[:40], {"ratio": 0.4})
-                            for (name, b), s in built.items()}
-    res["load_end"] = load()
-    if tmp is not None:
-        tmp.cleanup()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "encoder_speed.json").write_text(json.dumps(res, indent=2))
-    (out / "encoder_speed.md").write_text(to_markdown(res))
-    print((out / "encoder_speed.md").read_text())
-    return 0
+    return out
 
 
 def _rng(v: list[float]) -> str:

@@ -40,20 +40,21 @@ import argparse
 import importlib.util
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+from newsml.experiment.measure import machine_summary, peak_memory_mib  # noqa: E402
+from newsml.experiment.rundir import environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
@@ -275,12 +276,7 @@ def timed(system, docs, limits, repeats):
 
 
 def peak_memory(system, docs, limits):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    run_system(system, docs, limits, presplit=False)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return round(peak / 2**20, 2)
+    return round(peak_memory_mib(lambda: run_system(system, docs, limits, presplit=False)), 2)
 
 
 SETTINGS = {"cnndm": {"max_sentences": 3}, "cnndm_tok": {"max_sentences": 3}, "xsum": {"max_sentences": 1},
@@ -323,8 +319,7 @@ def main(argv=None):
     if args.systems:
         systems = args.systems.split(",")
     results = {"settings": {}, "default": newsml.summarize.DEFAULT_SUMMARIZER,
-               "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, 1 thread, "
-                          f"load average {os.getloadavg()[0]:.1f} at start", "python": platform.python_version(),
+               "machine": f"{machine_summary()} at start, 1 thread", "python": environment()["python"],
                "train": train_info, "notes": [], "repeats": args.repeats,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     built = {}

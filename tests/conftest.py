@@ -1,4 +1,11 @@
-"""Shared fixtures: tiny local models (built once per session), paths, and the slow/shared markers."""
+"""Shared fixtures: tiny local models (built once per session), paths, and the slow/shared markers.
+
+Tests on the real benchmark data use one mechanism: ``@pytest.mark.shared`` (optionally naming the
+sub-folders they read, ``@pytest.mark.shared("bbc_news_summary")``) plus the ``shared_data`` fixture for the
+path. The folder is the library's own :func:`newsml.data.recipes.shared_data_dir` (``NEWSML_DATA_DIR``, else
+``../shared/data``); a test marked ``shared`` is skipped, not failed, when the folder (or a named
+sub-folder) is absent.
+"""
 
 from __future__ import annotations
 
@@ -13,18 +20,39 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 SEEDS = REPO / "seeds"
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `import tiny_models` work
 
 
+def shared_data_path() -> Path:
+    """The shared benchmark data folder (``NEWSML_DATA_DIR`` or ``../shared/data``), as the library finds it."""
+    from newsml.data.recipes import shared_data_dir
+
+    return shared_data_dir()
+
+
+def _shared_missing(item) -> str | None:
+    """Why a ``shared``-marked test cannot run here (None when it can)."""
+    root = shared_data_path()
+    if not root.is_dir():
+        return f"shared data is absent ({root}; set NEWSML_DATA_DIR)"
+    for mark in item.iter_markers("shared"):
+        for sub in mark.args:
+            if not (root / sub).exists():
+                return f"shared data {sub!r} is absent under {root}"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("NEWSML_SLOW") == "1":
-        return
+    run_slow = os.environ.get("NEWSML_SLOW") == "1"
     skip_slow = pytest.mark.skip(reason="slow test: set NEWSML_SLOW=1 to run")
     for item in items:
-        if "slow" in item.keywords:
+        if "slow" in item.keywords and not run_slow:
             item.add_marker(skip_slow)
+        if item.get_closest_marker("shared") is not None:
+            why = _shared_missing(item)
+            if why:
+                item.add_marker(pytest.mark.skip(reason=why))
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +67,11 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is absent")
-    return SHARED_DATA
+    """The shared data folder; use it with ``@pytest.mark.shared`` (skips when the folder is absent)."""
+    path = shared_data_path()
+    if not path.is_dir():
+        pytest.skip(f"shared data is absent ({path}; set NEWSML_DATA_DIR)")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -11,6 +12,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def build_readme_module():
+    spec = importlib.util.spec_from_file_location("build_readme", REPO / "docs" / "build_readme.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def newsml(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
@@ -25,11 +33,48 @@ def test_readme_names_the_two_commands():
     assert "make test" in ci
 
 
+def test_readme_is_generated_from_its_sources():
+    """README.md is exactly what docs/build_readme.py writes: the intro page plus the headline results."""
+    expected = build_readme_module().render()
+    assert (REPO / "README.md").read_text() == expected, "README.md is stale: run python docs/build_readme.py"
+
+
+def test_readme_is_short_and_links_the_docs():
+    readme = (REPO / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200
+    assert "## Results at a glance" in readme and "## Documentation" in readme
+    for target in re.findall(r"\]\(((?:docs|experiments)/[^)#]*)\)", readme):
+        assert (REPO / target).exists(), f"README links to missing {target}"
+
+
+def test_readme_results_are_the_result_files_numbers(tmp_path):
+    """The headline table reads experiments/results/: a changed number changes the table."""
+    import shutil
+
+    mod = build_readme_module()
+    mr = mod._make_results()
+    results = tmp_path / "results"
+    shutil.copytree(REPO / "experiments" / "results", results)
+    before = mr.headline_table(results)
+    tagger = json.loads((results / "tagger.json").read_text())
+    tagger["blind2"]["systems"]["zero-shot"]["macro_f1"].update(value=0.123, low=0.1, high=0.15)
+    (results / "tagger.json").write_text(json.dumps(tagger))
+    after = mr.headline_table(results)
+    assert "0.123 [0.100, 0.150] (zero-shot)" in after and "0.123" not in before
+    del tagger["blind2"]["systems"]["zero-shot"]
+    (results / "tagger.json").write_text(json.dumps(tagger))
+    with pytest.raises(KeyError, match="tagger.json"):
+        mr.headline_table(results)
+
+
 def test_quickstart_prepare(tmp_path):
     out = newsml("prepare", "seeds/", "--out", str(tmp_path / "seeds"))
     assert out.returncode == 0, out.stderr
     manifest = json.loads((tmp_path / "seeds" / "manifest.json").read_text())
-    assert sum(manifest["counts"].values()) == 1 if isinstance(manifest.get("counts"), dict) else True
+    n_seeds = len(list((REPO / "seeds").glob("*.txt")))
+    assert n_seeds >= 1
+    assert sum(manifest["counts"].values()) == n_seeds
+    assert manifest["totals"]["read"] == manifest["totals"]["written"] == n_seeds
     from datasets import load_from_disk
 
     dd = load_from_disk(str(tmp_path / "seeds"))

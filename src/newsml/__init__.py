@@ -6,25 +6,35 @@ built.
 Examples
 --------
 >>> import newsml
->>> sorted(newsml.list_summarizers())[:2]  # doctest: +SKIP
+>>> sorted(newsml.list_summarizers())[:2]
 ['centroid', 'lead']
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from newsml.classify import get_classifier, list_classifiers, load_classifier  # noqa: E402
-from newsml.errors import ConfigError, InputError, NewsmlError  # noqa: E402
-from newsml.summarize import (  # noqa: E402
+from newsml._version import __version__
+from newsml.classify import DEFAULT_CLASSIFIER, get_classifier, list_classifiers, load_classifier
+from newsml.errors import ConfigError, InputError, NewsmlError
+from newsml.summarize import (
     DEFAULT_SUMMARIZER,
     get_summarizer,
     list_summarizers,
     load_summarizer,
 )
 
+
+def __getattr__(name: str):
+    # ``newsml.annotate`` (the corpus job) loads on first use, keeping ``import newsml`` light
+    if name == "annotate":
+        from newsml.corpus import annotate
+
+        return annotate
+    raise AttributeError(f"module 'newsml' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
+    "annotate",
     "ConfigError",
     "InputError",
     "NewsmlError",
@@ -34,5 +44,6 @@ __all__ = [
     "list_summarizers",
     "load_classifier",
     "load_summarizer",
+    "DEFAULT_CLASSIFIER",
     "DEFAULT_SUMMARIZER",
 ]

@@ -26,6 +26,7 @@ _HANDLERS = {
     "run": "newsml.experiment.cli:cmd_run",
     "report": "newsml.experiment.cli:cmd_report",
     "list": "newsml.cli:cmd_list",
+    "annotate": "newsml.corpus.cli:cmd_annotate",
 }
 
 
@@ -36,11 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("prepare", help="build a DatasetDict + manifest.json from files or a recipe")
-    s.add_argument("source", help="a file, a folder, a saved dataset, a recipe name (bbc, ag_news, ...) or hub:NAME")
+    s.add_argument("source", help="a file, a folder, a saved dataset, a recipe name (bbc, ag_news, ...), hub:NAME "
+                                  "or - (standard input)")
     s.add_argument("--out", required=True, help="output directory")
     s.add_argument("--text-field", default=None, help="column holding the text (default: text/body/article/content)")
     s.add_argument("--on-error", choices=["skip", "fail"], default="skip", help="malformed records: skip (counted) or fail")
     s.add_argument("--split", default=None, help="split spec, e.g. 'train=0.8,validation=0.1,test=0.1'")
+    s.add_argument("--split-names", default=None, help="extra split names allowed in --split, e.g. 'tune'")
     s.add_argument("--group-by", default=None, help="keep documents sharing this field (or 'story') in one split")
     s.add_argument("--by-date", action="store_true", help="split chronologically instead of at random")
     s.add_argument("--dedup", choices=["report", "drop", "none"], default="report", help="duplicate handling")
@@ -54,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--taxonomy", default="news_events", help="taxonomy name or YAML path")
     s.add_argument("--format", choices=["json", "table"], default="table")
     s.add_argument("--evidence", type=int, default=2, help="evidence sentences per label")
+    s.add_argument("--max-input-chars", type=int, default=None,
+                   help="characters of a document that are scored (default 200000; 0: no cap); cuts are reported")
 
     s = sub.add_parser("summarize", help="summarise documents")
     s.add_argument("inputs", nargs="+", help="files or folders")
@@ -63,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--max-sentences", type=int, default=None)
     g.add_argument("--max-words", type=int, default=None)
     s.add_argument("--focus", default=None, help="comma-separated topic labels to focus on")
+    s.add_argument("--max-input-chars", type=int, default=None,
+                   help="characters of a document that are split and scored (default 200000; 0: no cap)")
+    s.add_argument("--max-input-sentences", type=int, default=None,
+                   help="sentences of a document that are scored (default 1000; 0: no cap)")
     s.add_argument("--format", choices=["json", "text"], default="text")
 
     s = sub.add_parser("run", help="run an experiment from a YAML config")
@@ -76,11 +85,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="write the comparison here (default: print)")
 
     sub.add_parser("list", help="list registered classifiers, summarisers and recipes")
+    _add_annotate(sub)
     return p
 
 
+def _add_annotate(sub) -> None:
+    s = sub.add_parser("annotate", help="tag and summarise a whole corpus into Parquet parts (streaming, resumable)")
+    s.add_argument("inputs", nargs="*", help="files, folders or a `newsml prepare` output")
+    s.add_argument("--out", default=None, help="output folder (part-NNNNN.parquet, manifest.json, _SUCCESS)")
+    s.add_argument("--config", default=None, help="run config whose dataset/classifiers/summarizers/engine set the job")
+    s.add_argument("--classifier", default=None, help="classifier name or saved directory; 'none' to skip "
+                   "(default: the default classifier)")
+    s.add_argument("--summarizer", default=None, help="summariser name or saved directory; 'none' to skip "
+                   "(default: the default summariser)")
+    s.add_argument("--max-sentences", type=int, default=None, help="summary length")
+    s.add_argument("--engine", choices=["local", "ray"], default=None, help="local (default) or ray")
+    s.add_argument("--address", default=None, help="Ray cluster address to join (default: start a local Ray)")
+    s.add_argument("--batch-size", type=int, default=None, help="documents per batch (default 64)")
+    s.add_argument("--workers", type=int, default=None, help="worker processes (local) or actors (ray)")
+    s.add_argument("--resume", action="store_true", help="continue an interrupted job in --out")
+    s.add_argument("--rows-per-part", type=int, default=None, help="rows per Parquet part (default 10000)")
+    s.add_argument("--text-field", default=None, help="text column of tabular inputs")
+
+
 def _version() -> str:
-    from newsml import __version__
+    from newsml._version import __version__
 
     return f"newsml {__version__}"
 

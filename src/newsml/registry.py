@@ -1,7 +1,8 @@
-"""Name -> component registries, built-ins registered lazily, plug-ins through entry points.
+"""Name -> component registries, built-ins registered here (lazily), plug-ins through entry points.
 
-Built-in components are registered as ``"module:Class"`` strings so that looking a name up does not
-import torch or transformers; the class is imported only when the component is built. Third-party
+Built-in components are registered in this module, as ``"module:Class"`` strings, so that a registry is
+complete the moment it exists (not after some package happens to be imported) and looking a name up does
+not import torch or transformers; the class is imported only when the component is built. Third-party
 packages add components with an entry point in the ``newsml.classifiers`` or ``newsml.summarizers``
 group::
 
@@ -123,5 +124,37 @@ def check_params(cls: Any, params: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: unknown parameter {key!r}; allowed: {', '.join(allowed)}")
 
 
+#: built-in classifiers: name -> ``"module:Class"`` (the class, with torch or transformers, is imported
+#: only when built), and the other names each answers to
+BUILTIN_CLASSIFIERS: dict[str, str] = {
+    "keyword": "newsml.classify.keyword:KeywordClassifier",
+    "tfidf": "newsml.classify.tfidf:TfidfClassifier",
+    "embedding": "newsml.classify.embedding:EmbeddingClassifier",
+    "zero-shot": "newsml.classify.zeroshot:ZeroShotClassifier",
+    "tagger": "newsml.classify.tagger:NewsEventTagger",
+    "nli": "newsml.classify.nli:NLIZeroShotClassifier",
+    "transformer": "newsml.classify.transformer:TransformerClassifier",
+    "setfit": "newsml.classify.setfit:SetFitClassifier",
+}
+CLASSIFIER_ALIASES: dict[str, tuple[str, ...]] = {
+    "zero-shot": ("zeroshot", "zero_shot"),
+    "nli": ("zero-shot-nli", "nli-zero-shot"),
+}
+#: built-in summarisers: name -> ``"module:Class"``
+BUILTIN_SUMMARIZERS: dict[str, str] = {
+    "lead": "newsml.summarize.lead:LeadSummarizer",
+    "textrank": "newsml.summarize.graph:TextRankSummarizer",
+    "lexrank": "newsml.summarize.graph:LexRankSummarizer",
+    "centroid": "newsml.summarize.embedding:CentroidSummarizer",
+    "mmr": "newsml.summarize.embedding:MMRSummarizer",
+    "supervised": "newsml.summarize.supervised:SupervisedSummarizer",
+    "seq2seq": "newsml.summarize.seq2seq:Seq2SeqSummarizer",
+}
+
 classifiers = Registry("classifier", "newsml.classifiers")
 summarizers = Registry("summarizer", "newsml.summarizers")
+for _name, _target in BUILTIN_CLASSIFIERS.items():
+    classifiers.register(_name, _target, aliases=CLASSIFIER_ALIASES.get(_name, ()))
+for _name, _target in BUILTIN_SUMMARIZERS.items():
+    summarizers.register(_name, _target)
+del _name, _target

@@ -77,8 +77,8 @@ def test_validation_reaches_fit_and_tunes_thresholds():
     class Probe(BaseClassifier):
         name = "probe"
 
-        def __init__(self, multi_label: bool = True):
-            self.multi_label = multi_label
+        def __init__(self, multi_label: bool = True, threshold=None, top_k=None):
+            self.multi_label, self.threshold, self.top_k = multi_label, threshold, top_k
 
         def _fit(self, texts, Y, validation=None):
             seen["validation"] = validation
@@ -91,3 +91,39 @@ def test_validation_reaches_fit_and_tunes_thresholds():
     assert vt == TEXTS and vY.shape == (4, 1)
     assert 0.1 < clf.thresholds_[0] <= 0.3
     assert clf.predict(["attack"]) == [["war"]]
+
+
+def test_documents_are_classified_by_title_and_text_not_their_repr():
+    from newsml.data import Document
+
+    texts = ["Artillery shelled the town and troops fought rebels.", "The central bank cut interest rates.",
+             "Rebels attacked an army base at dawn.", "Shares rallied as bond yields fell."]
+    labels = ["war", "econ", "war", "econ"]
+    clf = TfidfClassifier(cv=2).fit(texts, labels)
+    docs = [Document(id="Document-econ-1", text="Rebels shelled the army base.", title="Fighting"),
+            Document(id="war", text="The bank raised interest rates.", title="Rates")]
+    assert clf.predict(docs) == clf.predict(["Fighting\n\nRebels shelled the army base.",
+                                             "Rates\n\nThe bank raised interest rates."]) == ["war", "econ"]
+    np.testing.assert_allclose(clf.predict_proba(docs[:1]), clf.predict_proba(["Fighting\n\n" + docs[0].text]))
+    assert "Rebels shelled" in next(iter(clf.explain(docs[0]).values()))[0].sentence
+    # a whole Document where a list is expected is a type error, not one character per text
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        clf.predict(docs[0])
+    with pytest.raises(TypeError, match="cannot classify a dict"):
+        clf.predict([{"text": "x"}])
+
+
+def test_base_parameters_are_explicit():
+    """A classifier missing (or misspelling) a keyword the base class reads fails when it is defined."""
+
+    class Complete(BaseClassifier):
+        def __init__(self, multi_label=False, threshold=0.3, top_k=None):
+            self.multi_label, self.threshold, self.top_k = multi_label, threshold, top_k
+
+    clf = Complete(multi_label=True)
+    clf._encode_labels([["a"], ["b"]])
+    np.testing.assert_allclose(clf._initial_thresholds(), [0.3, 0.3])
+    with pytest.raises(TypeError, match="must take the keyword.*top_k"):
+        class Misspelt(BaseClassifier):  # noqa: F841 - the class statement itself raises
+            def __init__(self, multi_label=False, threshold=None, topk=None):
+                self.multi_label, self.threshold, self.topk = multi_label, threshold, topk

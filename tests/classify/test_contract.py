@@ -2,8 +2,7 @@
 
 Trainable classifiers are fitted on a tiny news-style set we wrote; "pre-fitted" ones (zero-shot
 taggers built from a taxonomy) are detected by predicting before ``fit`` and checked on their own
-classes. Classifiers needing a checkpoint get the tiny local models; a registered class whose
-module is not written yet is skipped.
+classes. Classifiers needing a checkpoint get the tiny local models.
 """
 
 from __future__ import annotations
@@ -46,18 +45,16 @@ TRAINABLE_PARAMS = {
 }
 
 
-def _importable(name: str) -> bool:
-    target = classifiers._items.get(name)
-    if not isinstance(target, str):
-        return True
-    try:
-        importlib.import_module(target.partition(":")[0])
-    except ImportError:
-        return False
-    return True
-
-
 NAMES = newsml.list_classifiers()
+BUILTINS = ["embedding", "keyword", "nli", "setfit", "tfidf", "transformer", "zero-shot"]
+
+
+def test_every_builtin_is_listed_and_importable():
+    assert set(BUILTINS) <= set(NAMES)
+    for name in BUILTINS:
+        cls = classifiers.get_class(name)
+        assert inspect.isclass(cls) and cls.__module__.startswith("newsml.classify.")
+        assert importlib.import_module(cls.__module__)
 
 
 def _params(name: str, request) -> dict:
@@ -77,8 +74,6 @@ _CACHE: dict = {}
 
 
 def _build(name: str, request, multi: bool = False):
-    if not _importable(name):
-        pytest.skip(f"classifier {name!r} is registered but its module is not written yet")
     params = _params(name, request)
     sig = inspect.signature(classifiers.get_class(name)).parameters
     if "multi_label" in sig:
@@ -123,8 +118,6 @@ def test_get_params_and_clone(name, request):
 
 
 def test_unknown_param_names_the_key(name):
-    if not _importable(name):
-        pytest.skip("module not written yet")
     with pytest.raises(ConfigError, match="no_such_option"):
         newsml.get_classifier(name, no_such_option=1)
 

@@ -68,3 +68,20 @@ def test_entry_point_plugin_is_discovered(tmp_path, monkeypatch):
     assert type(clf).__name__ == "Shouty" and clf.C == 2.0
     clf.fit(["war news", "market news", "war report", "market report"], ["w", "m", "w", "m"])
     assert clf.predict(["war"]) == ["w"]
+
+
+def test_builtins_are_registered_by_the_registry_module_itself():
+    """The registry module alone knows every built-in: nothing depends on which package was imported first."""
+    import importlib.util
+    from pathlib import Path
+
+    import newsml.registry as live
+
+    spec = importlib.util.spec_from_file_location("registry_alone", Path(live.__file__))
+    alone = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(alone)  # a fresh copy: only this module's own code has run
+    assert alone.classifiers._items == dict(alone.BUILTIN_CLASSIFIERS) != {}
+    assert alone.summarizers._items == dict(alone.BUILTIN_SUMMARIZERS) != {}
+    assert alone.classifiers.canonical("zero_shot") == "zero-shot"
+    assert set(alone.BUILTIN_CLASSIFIERS) <= set(newsml.list_classifiers())
+    assert set(alone.BUILTIN_SUMMARIZERS) <= set(newsml.list_summarizers())

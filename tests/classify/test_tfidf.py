@@ -99,12 +99,18 @@ def test_multilabel_thresholds_learned_by_internal_cv():
     np.testing.assert_allclose(fixed.thresholds_, 0.3)
 
 
-def test_validation_thresholds_override(tmp_path):
-    texts = TEXTS
+def test_validation_data_sets_the_thresholds():
+    """With validation data, multi-label thresholds are the F1-best ones on it, replacing the fixed default."""
     labels = [[lab] for lab in LABELS]
-    clf = TfidfClassifier(multi_label=True, tune_thresholds=False).fit(texts, labels,
-                                                                       validation=(texts, labels))
-    assert clf.score(texts, labels) > 0.9
+    val_texts, val_labels = TEXTS[::2], labels[::2]
+    plain = TfidfClassifier(multi_label=True, tune_thresholds=False).fit(TEXTS, labels)
+    np.testing.assert_allclose(plain.thresholds_, 0.5)
+    clf = TfidfClassifier(multi_label=True, tune_thresholds=False).fit(TEXTS, labels,
+                                                                       validation=(val_texts, val_labels))
+    Y = np.array([[c in lab for c in clf.classes_] for lab in val_labels], dtype=float)
+    expected = tune_thresholds(Y, clf.predict_proba(val_texts))
+    np.testing.assert_allclose(clf.thresholds_, expected)
+    assert not np.allclose(clf.thresholds_, 0.5)
 
 
 def test_save_is_json_and_safetensors_only(tmp_path):

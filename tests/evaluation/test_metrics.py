@@ -15,7 +15,7 @@ from newsml.evaluate import (
     rouge_scores,
     summarization_report,
 )
-from newsml.evaluate.metrics import _weighted_ranking
+from newsml.evaluate.classification import _weighted_ranking
 
 
 def v(rep, key):

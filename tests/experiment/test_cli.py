@@ -74,23 +74,8 @@ def test_cli_subprocess_contract(tmp_path, corpus_path):
     assert ok.stdout.strip().splitlines()[-1] == str(tmp_path / "r")
 
 
-def _main_job_ready() -> str | None:
-    import newsml
-
-    if "zero-shot" not in newsml.list_classifiers():
-        return "the zero-shot tagger is not available yet"
-    import newsml.summarize as s
-
-    if not hasattr(s, "DEFAULT_SUMMARIZER"):
-        return "newsml.summarize.DEFAULT_SUMMARIZER is not defined yet"
-    return None
-
-
 def test_main_job_seed_config(tmp_path, capsys):
     """configs/seed.yaml with the real default tagger and summariser (no stand-ins)."""
-    why = _main_job_ready()
-    if why:
-        pytest.skip(why)
     out = tmp_path / "seed"
     assert main(["run", str(REPO / "configs" / "seed.yaml"), "--out", str(out)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()

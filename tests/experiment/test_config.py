@@ -100,12 +100,15 @@ def test_plugin_component_names_are_accepted(counting):
 
 
 def test_default_names_resolve():
+    import newsml.classify as c
     import newsml.summarize as s
 
-    if not hasattr(s, "DEFAULT_SUMMARIZER"):
-        pytest.skip("the summariser package does not define DEFAULT_SUMMARIZER yet")
+    assert s.DEFAULT_SUMMARIZER in s.list_summarizers()
     cfg = load_config({**BASE, "summarizers": [{"name": "default"}]})
     assert cfg.summarizers[0].name == s.DEFAULT_SUMMARIZER
+    assert c.DEFAULT_CLASSIFIER in c.list_classifiers()
+    cfg = load_config({**BASE, "classifiers": [{"name": "default"}]})
+    assert cfg.classifiers[0].name == c.DEFAULT_CLASSIFIER
 
 
 def test_shipped_configs_validate():

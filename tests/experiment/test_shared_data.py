@@ -8,17 +8,15 @@ import pytest
 
 from newsml.experiment import run_experiment
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.shared,
-              pytest.mark.skipif(not (SHARED / "bbc_news_summary").exists(), reason="../shared/data is absent")]
+pytestmark = pytest.mark.shared("bbc_news_summary")
 
 
-def test_bench_config_runs_on_a_small_sample(tmp_path):
+def test_bench_config_runs_on_a_small_sample(tmp_path, shared_data):
     """configs/bench/bbc_summarizers.yaml with the data cut to 60 articles and two summarisers."""
     res = run_experiment(REPO / "configs" / "bench" / "bbc_summarizers.yaml",
-                         ["dataset.options.limit=60", "dataset.data_dir=" + str(SHARED.resolve()),
+                         ["dataset.options.limit=60", "dataset.data_dir=" + str(shared_data),
                           "summarizers=[{name: lead, options: {ratio: 0.4}}, {name: textrank, options: {ratio: 0.4}}]",
                           "evaluation.n_boot=200"], out=tmp_path / "bbc", log=lambda m: None)
     m = res.metrics

@@ -9,9 +9,6 @@ from newsml.cli import main
 from newsml.data import load_dataset, prepare
 from newsml.data.recipes import list_recipes, shared_data_dir
 
-SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
-
 
 def test_recipe_names():
     assert list_recipes() == ["bbc", "ag_news", "reuters21578", "xsum", "cameo", "case2021", "satp",
@@ -25,11 +22,10 @@ def test_shared_data_dir_override(monkeypatch, tmp_path):
 
 
 @pytest.mark.shared
-@needs_shared
 @pytest.mark.parametrize("name", ["bbc", "ag_news", "reuters21578", "xsum", "cameo", "case2021", "satp",
                                   "india_police", "ngec_plover", "cnn_dailymail"])
-def test_recipe_small_sample(name, tmp_path):
-    dsd, m = prepare(name, tmp_path / name, data_dir=str(SHARED), limit=25)
+def test_recipe_small_sample(name, tmp_path, shared_data):
+    dsd, m = prepare(name, tmp_path / name, data_dir=str(shared_data), limit=25)
     assert m["recipe"] == name and m["totals"]["read"] == 25
     rows = [r for s in dsd for r in dsd[s]]
     assert len(rows) == m["totals"]["written"] >= 24
@@ -41,9 +37,8 @@ def test_recipe_small_sample(name, tmp_path):
 
 
 @pytest.mark.shared
-@needs_shared
-def test_bbc_specifics(tmp_path):
-    dsd, m = prepare("bbc", tmp_path / "o", data_dir=str(SHARED), limit=20)
+def test_bbc_specifics(tmp_path, shared_data):
+    dsd, m = prepare("bbc", tmp_path / "o", data_dir=str(shared_data), limit=20)
     rows = [r for s in dsd for r in dsd[s]]
     first = next(r for r in rows if r["id"] == "business/001")
     assert first["title"] and not first["text"].startswith(first["title"])
@@ -55,9 +50,8 @@ def test_bbc_specifics(tmp_path):
 
 
 @pytest.mark.shared
-@needs_shared
-def test_reuters_modapte_split_and_title(tmp_path):
-    dsd = load_dataset("reuters21578", data_dir=str(SHARED), limit=60)
+def test_reuters_modapte_split_and_title(shared_data):
+    dsd = load_dataset("reuters21578", data_dir=str(shared_data), limit=60)
     assert set(dsd) == {"train"}  # the file starts with ModApte training stories
     row = dsd["train"][0]
     assert row["title"] and row["title"].isupper() and not row["text"].rstrip().endswith("Reuter")
@@ -65,9 +59,8 @@ def test_reuters_modapte_split_and_title(tmp_path):
 
 
 @pytest.mark.shared
-@needs_shared
-def test_india_police_date_and_mojibake(tmp_path):
-    dsd, m = prepare("india_police", tmp_path / "o", data_dir=str(SHARED), limit=40)
+def test_india_police_date_and_mojibake(tmp_path, shared_data):
+    dsd, m = prepare("india_police", tmp_path / "o", data_dir=str(shared_data), limit=40)
     rows = [r for s in dsd for r in dsd[s]]
     metas = [json.loads(r["meta"]) for r in rows]
     assert sum(1 for x in metas if x.get("date", "").startswith("2002-")) >= 20
@@ -76,8 +69,7 @@ def test_india_police_date_and_mojibake(tmp_path):
 
 
 @pytest.mark.shared
-@needs_shared
-def test_cli_recipe(tmp_path, capsys):
-    assert main(["prepare", "cameo", "--out", str(tmp_path / "c"), "--data-dir", str(SHARED), "--limit", "30"]) == 0
+def test_cli_recipe(tmp_path, capsys, shared_data):
+    assert main(["prepare", "cameo", "--out", str(tmp_path / "c"), "--data-dir", str(shared_data), "--limit", "30"]) == 0
     assert "prepared 30 documents" in capsys.readouterr().out
     assert (tmp_path / "c" / "manifest.json").is_file()

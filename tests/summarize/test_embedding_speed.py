@@ -98,8 +98,9 @@ def test_unknown_backend_is_a_config_error():
 
 
 def test_missing_onnxruntime_falls_back_to_torch(monkeypatch):
-    monkeypatch.setattr(encoders, "onnx_missing", lambda: "onnxruntime not installed (pip install onnxruntime onnx)")
-    monkeypatch.setattr(encoders, "_ONNX_CACHE", {})
+    monkeypatch.setattr(encoders.backends, "onnx_missing",
+                        lambda: "onnxruntime not installed (pip install onnxruntime onnx)")
+    monkeypatch.setattr(encoders.cache, "ONNX_ENCODERS", {})
     ref = encoders.encode(SENTENCES[:2])
     with pytest.warns(RuntimeWarning, match="onnxruntime not installed.*torch backend"):
         out = encoders.encode(SENTENCES[:2], backend="onnx", quantize=True)

@@ -1,37 +1,30 @@
 """Topic classifiers behind one scikit-learn-style interface, built by name from a registry.
 
-Built-ins are registered as import strings so that ``list_classifiers()`` imports nothing heavy.
+Built-ins are registered in :mod:`newsml.registry` as import strings, so that ``list_classifiers()``
+imports nothing heavy. ``DEFAULT_CLASSIFIER`` is the one used when none is named (the CLI without
+``--model``, ``name: default`` in experiment configs).
 
 Examples
 --------
 >>> import newsml
 >>> "tfidf" in newsml.list_classifiers()
 True
+>>> from newsml.classify import DEFAULT_CLASSIFIER
+>>> DEFAULT_CLASSIFIER
+'zero-shot'
 """
 
 from __future__ import annotations
 
 from newsml.registry import classifiers
 
-# name -> "module:Class"; the classes import torch/transformers only when built
-_BUILTINS = {
-    "keyword": "newsml.classify.keyword:KeywordClassifier",
-    "tfidf": "newsml.classify.tfidf:TfidfClassifier",
-    "embedding": "newsml.classify.embedding:EmbeddingClassifier",
-    "zero-shot": "newsml.classify.zeroshot:ZeroShotClassifier",
-    "nli": "newsml.classify.nli:NLIZeroShotClassifier",
-    "transformer": "newsml.classify.transformer:TransformerClassifier",
-    "setfit": "newsml.classify.setfit:SetFitClassifier",
-}
-_ALIASES = {"zero-shot": ("zeroshot", "zero_shot"), "nli": ("zero-shot-nli", "nli-zero-shot")}
-
-for _name, _target in _BUILTINS.items():
-    classifiers.register(_name, _target, aliases=_ALIASES.get(_name, ()))
+#: the classifier used when none is named: needs no training data (CLI and experiment configs)
+DEFAULT_CLASSIFIER = "zero-shot"
 
 
-def get_classifier(name: str, **params):
-    """Build the classifier registered as ``name`` with keyword ``params``."""
-    return classifiers.build(name, **params)
+def get_classifier(name: str | None = None, **params):
+    """Build the classifier registered as ``name`` (None: :data:`DEFAULT_CLASSIFIER`) with ``params``."""
+    return classifiers.build(name or DEFAULT_CLASSIFIER, **params)
 
 
 def list_classifiers() -> list[str]:
@@ -53,3 +46,6 @@ def load_classifier(path):
     from newsml.classify.base import load_classifier as _load
 
     return _load(path)
+
+
+__all__ = ["DEFAULT_CLASSIFIER", "classifiers", "get_classifier", "list_classifiers", "load_classifier"]

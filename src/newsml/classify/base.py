@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +32,11 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from newsml.errors import InputError, ModelLoadError, NotFittedError
-from newsml.utils import component_header, write_component
-
-CONFIG_FILE = "newsml_classifier.json"
-WEIGHTS_FILE = "weights.safetensors"
+from newsml.data.document import Document
+from newsml.errors import InputError, InputTypeError, NotFittedError
+from newsml.limits import DEFAULT_CLASSIFIER_MAX_INPUT_CHARS, check_cap, cut_text
+from newsml.persistence import CLASSIFIER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
+from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
 
 
 @dataclass
@@ -62,19 +61,59 @@ def split_sentences_for_evidence(text: str) -> list[str]:
 class BaseClassifier(ClassifierMixin, BaseEstimator):
     """Base class: label handling, thresholds, explain, save/load.
 
-    Subclass ``__init__`` methods must take explicit keywords and include ``multi_label``.
-    Learned attributes set here: ``classes_``, ``multi_label_`` and ``thresholds_``.
+    Subclass ``__init__`` methods take explicit keywords, among them the three this class reads:
+    ``multi_label`` (bool), ``threshold`` (the fixed multi-label decision threshold; None: 0.5) and
+    ``top_k`` (at most this many labels per text; None: no cap). A subclass that lacks one fails when it
+    is defined, not by silently falling back to a default. Learned attributes set here: ``classes_``,
+    ``multi_label_`` and ``thresholds_``.
+
+    Inputs are texts or :class:`newsml.data.Document` objects (their title and text are classified).
     """
+
+    #: the ``__init__`` keywords every classifier takes because this base class reads them
+    BASE_PARAMS = ("multi_label", "threshold", "top_k")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            return
+        import inspect
+
+        missing = [p for p in cls.BASE_PARAMS if p not in inspect.signature(cls.__init__).parameters]
+        if missing:
+            raise TypeError(f"{cls.__name__}.__init__ must take the keyword(s) {', '.join(missing)} "
+                            "(BaseClassifier reads them)")
 
     #: registry name, set by subclasses (used by save/load)
     name: str = ""
     #: False for classifiers that work out of the box from a taxonomy (zero-shot, nli): the experiment
     #: runner then predicts without fitting unless a config asks for ``fit: always``
     requires_fit: bool = True
+    #: per-document cost cap: characters of a text that are scored (None: no cap). Subclasses may take
+    #: it as an ``__init__`` keyword; the CLI sets it from ``--max-input-chars``.
+    max_input_chars: int | None = DEFAULT_CLASSIFIER_MAX_INPUT_CHARS
+
+    def cap_text(self, text: str) -> tuple[str, dict[str, Any] | None]:
+        """``text`` cut to :attr:`max_input_chars` at a sentence boundary, and the record of the cut (or None).
+
+        Examples
+        --------
+        >>> from newsml.classify.keyword import KeywordClassifier
+        >>> clf = KeywordClassifier()
+        >>> clf.max_input_chars = 12
+        >>> clf.cap_text("Troops left. Talks began.")
+        ('Troops left.', {'reason': 'max_input_chars', 'input_chars': 25, 'scored_chars': 12, 'max_input_chars': 12})
+        """
+        cap = check_cap("max_input_chars", self.max_input_chars, self.name or type(self).__name__)
+        return cut_text(text, cap)
+
+    def trained_scripts(self) -> list[str]:
+        """Writing systems of the training texts (``scripts_``); ``["Latin"]`` for the English built-ins."""
+        return list(getattr(self, "scripts_", None) or ["Latin"])
 
     # ------------------------------------------------------------------ labels
     def _encode_labels(self, labels: Sequence[Any]) -> np.ndarray:
-        multi = bool(getattr(self, "multi_label", False))
+        multi = bool(self.multi_label)
         if len(labels) == 0:
             raise InputError("fit() needs at least one labelled text")
         if multi:
@@ -129,11 +168,9 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         if validation is not None:
             vt, vl = validation
             val = (_as_texts(vt), self._indicator(vl))
-        if _accepts(self._fit, "validation"):
-            self._fit(texts, Y, validation=val)  # e.g. early stopping
-        else:
-            self._fit(texts, Y)
+        self._fit(texts, Y, validation=val)  # validation: for early stopping where a subclass uses it
         self.thresholds_ = self._initial_thresholds()
+        self.scripts_ = _scripts_of(texts)
         if val is not None and self.multi_label_:
             P = self.predict_proba(val[0])
             self.thresholds_ = tune_thresholds(val[1], P)
@@ -141,7 +178,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
 
     def _initial_thresholds(self) -> np.ndarray:
         """Thresholds right after ``_fit`` (subclasses may return ones tuned on internal CV)."""
-        return np.full(len(self.classes_), float(getattr(self, "threshold", 0.5) or 0.5))
+        return np.full(len(self.classes_), 0.5 if self.threshold is None else float(self.threshold))
 
     def _indicator(self, labels: Sequence[Any]) -> np.ndarray:
         index = {c: j for j, c in enumerate(self.classes_)}
@@ -155,7 +192,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(n_texts, n_classes)``, columns in ``classes_`` order."""
         self._check_fitted()
-        texts = _as_texts(texts)
+        texts = [self.cap_text(t)[0] for t in _as_texts(texts)]  # bounded cost per document
         if not texts:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
         return np.asarray(self._predict_proba(texts), dtype=np.float32)
@@ -170,7 +207,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         if not self.multi_label_:
             return [str(self.classes_[j]) for j in P.argmax(axis=1)] if len(P) else []
-        top_k = getattr(self, "top_k", None)
+        top_k = self.top_k
         out = []
         for row in P:
             if top_k:
@@ -184,7 +221,7 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     def score(self, X, y, sample_weight=None):  # noqa: D401 - sklearn signature
         """Accuracy (single-label) or example-based F1 (multi-label)."""
         pred = self.predict(X)
-        if not getattr(self, "multi_label_", False):
+        if not self.multi_label_:
             return float(np.mean([p == t for p, t in zip(pred, y)]))
         f1s = []
         for p, t in zip(pred, y):
@@ -197,9 +234,11 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         """Per-sentence label scores ``(n_sentences, n_classes)``; default: classify each sentence."""
         return self.predict_proba(sentences)
 
-    def explain(self, text: str, top_k: int = 3, labels: Sequence[str] | None = None) -> dict[str, list[Evidence]]:
+    def explain(self, text: str | Document, top_k: int = 3,
+                labels: Sequence[str] | None = None) -> dict[str, list[Evidence]]:
         """Evidence sentences for each predicted label (or for ``labels``), best first."""
         self._check_fitted()
+        text = self.cap_text(_as_texts([text])[0])[0]
         if labels is None:
             pred = self.predict([text])[0]
             labels = pred if isinstance(pred, list) else [pred]
@@ -214,60 +253,45 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
         return out
 
     # ----------------------------------------------------------------- save/load
-    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """Learned state beyond classes/thresholds: (JSON-able dict, named float/int arrays)."""
+    def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state beyond classes/thresholds: (JSON-able dict, named arrays); ``path`` is the save folder."""
         return {}, {}
 
     def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
-        """Restore what :meth:`_get_state` returned (``path`` is the save directory)."""
+        """Restore what :meth:`_get_state` returned (``path`` is the save folder)."""
 
     def save(self, path: str | Path) -> Path:
-        """Save to directory ``path``: JSON config + safetensors arrays (no pickle)."""
+        """Save to directory ``path``: JSON config + safetensors arrays (no pickle); see :mod:`newsml.persistence`."""
+        from newsml.persistence import save_component
+
         self._check_fitted()
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        state, arrays = self._get_state(path) if _takes_path(self._get_state) else self._get_state()
-        config = {
-            **component_header(self),
-            "classes": [str(c) for c in self.classes_],
-            "multi_label": bool(self.multi_label_),
-            "thresholds": [float(t) for t in self.thresholds_],
-            "state": state,
-        }
-        write_component(path, CONFIG_FILE, config, WEIGHTS_FILE, arrays)
-        return path
+        extra = {"classes": [str(c) for c in self.classes_], "multi_label": bool(self.multi_label_),
+                 "thresholds": [float(t) for t in self.thresholds_],
+                 "scripts": self.trained_scripts()}
+        return save_component(self, path, "classifier", extra)
 
     @classmethod
     def load(cls, path: str | Path) -> BaseClassifier:
-        """Load a classifier saved with :meth:`save` (any subclass: the file names the class)."""
+        """Load a classifier saved with :meth:`save` (any registered class: the file names it)."""
         return load_classifier(path)
 
 
 def load_classifier(path: str | Path) -> BaseClassifier:
-    """Load a saved classifier directory, building the class it names."""
-    import importlib
+    """Load a saved classifier directory; the class it names must be a registered classifier.
 
-    path = Path(path)
-    cfg_file = path / CONFIG_FILE
-    if not cfg_file.exists():
-        raise ModelLoadError(f"{path}: not a saved newsml classifier (no {CONFIG_FILE})")
-    try:
-        config = json.loads(cfg_file.read_text())
-        module_name, _, qual = config["class"].partition(":")
-        klass = getattr(importlib.import_module(module_name), qual)
-    except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
-        raise ModelLoadError(f"{cfg_file}: cannot read saved classifier: {exc}") from exc
-    obj = klass(**_restore_tuples(klass, config["params"]))
-    obj.classes_ = np.array(config["classes"], dtype=object)
-    obj.multi_label_ = bool(config["multi_label"])
-    obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
-    arrays: dict[str, np.ndarray] = {}
-    if (path / WEIGHTS_FILE).exists():
-        from safetensors.numpy import load_file
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / CONFIG_FILE).write_text(json.dumps({"class": "os:system", "params": {}}))
+    >>> load_classifier(d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    newsml.errors.ModelLoadError: ...: class 'os:system' is not a registered newsml classifier...
+    """
+    from newsml.persistence import load_component
 
-        arrays = load_file(str(path / WEIGHTS_FILE))
-    obj._set_state(config.get("state", {}), arrays, path)
-    return obj
+    return load_component(path, "classifier")
 
 
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None,
@@ -302,31 +326,38 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None
     return out
 
 
+def _scripts_of(texts: list[str], sample: int = 2000) -> list[str]:
+    """Scripts that dominate at least 2% of (a sample of) the training texts, most common first."""
+    from collections import Counter
+
+    from newsml.scripts import dominant_script
+
+    step = max(1, len(texts) // sample)
+    counts = Counter(dominant_script(t) for t in texts[::step])
+    counts.pop("", None)
+    total = sum(counts.values())
+    return [s for s, n in counts.most_common() if n >= 0.02 * total] or ["Latin"]
+
+
 def _as_texts(texts: Any) -> list[str]:
-    if isinstance(texts, str):
-        raise InputError("expected a list of texts, got one string; wrap it in a list")
-    return ["" if t is None else str(t) for t in texts]
+    r"""Texts to classify: strings as they are, a :class:`~newsml.data.Document` as its title and text.
+
+    >>> from newsml.data import Document
+    >>> _as_texts(["Talks failed.", Document(id="1", text="Both sides left.", title="Talks fail"), None])
+    ['Talks failed.', 'Talks fail\n\nBoth sides left.', '']
+    """
+    if isinstance(texts, (str, Document)):
+        raise InputTypeError(f"expected a list of texts, got one {type(texts).__name__}; wrap it in a list")
+    return [_text_of(t) for t in texts]
 
 
-def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:
-    """JSON turns tuples into lists: give back tuples where the ``__init__`` default is a tuple."""
-    import inspect
-
-    sig = inspect.signature(klass).parameters
-    out = dict(params)
-    for k, v in params.items():
-        if isinstance(v, list) and k in sig and isinstance(sig[k].default, tuple):
-            out[k] = tuple(v)
-    return out
-
-
-def _accepts(method, name: str) -> bool:
-    import inspect
-
-    return name in inspect.signature(method).parameters
-
-
-def _takes_path(method) -> bool:
-    import inspect
-
-    return len(inspect.signature(method).parameters) >= 1
+def _text_of(item: Any) -> str:
+    if item is None:
+        return ""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, Document):
+        title, text = (item.title or "").strip(), item.text or ""
+        # a title already repeated as the first line of the text is not added twice
+        return f"{title}\n\n{text}" if title and not text.lstrip().startswith(title) else text
+    raise InputTypeError(f"cannot classify a {type(item).__name__}: pass strings or newsml.data.Document objects")

@@ -7,7 +7,14 @@ saved with ``clf.save(dir)``. ``--format json`` prints one JSON object per docum
     {"id": ..., "labels": [...], "scores": {label: p}, "evidence": {label: [sentence, ...]}}
 
 ``scores`` holds every class (highest first) so a user can apply other thresholds; ``evidence``
-holds the best ``--evidence`` sentences for each predicted label.
+holds the best ``--evidence`` sentences for each predicted label. Two optional keys say when a
+prediction deserves less trust: ``truncated`` (the text was longer than ``--max-input-chars`` and only
+its beginning was scored) and ``language`` (the document is written in a script the classifier was
+not trained on, e.g. Cyrillic text for an English model: its labels are unreliable, often empty).
+
+Every input is accounted for: an input the reader skips (empty, binary, unreadable) or a document
+the classifier fails on becomes ``{"id", "source", "skipped": true, "error"}`` in JSON output, the
+rest of the batch completes, and stderr ends with ``N read, M skipped (reasons)``.
 
 Examples
 --------
@@ -19,13 +26,13 @@ $ newsml classify story.txt --taxonomy my_topics.yaml
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsml.errors import InputError, NotFittedError
+from newsml.clitools import BatchLog, did_you_mean, emit, emit_json
+from newsml.errors import InputError, MissingInputError, NewsmlError, NotFittedError, RegistryError
 
 BATCH = 32
 
@@ -33,27 +40,41 @@ BATCH = 32
 def build_model(model: str | None, taxonomy: str = "news_events"):
     """The classifier for ``--model``/``--taxonomy``: a saved directory, a registry name or the default."""
     import newsml
-    from newsml.classify import classifiers
+    from newsml.classify import DEFAULT_CLASSIFIER, classifiers
     from newsml.classify.base import CONFIG_FILE
 
     if model and Path(model).is_dir():
         if not (Path(model) / CONFIG_FILE).exists():
             raise InputError(f"--model {model}: folder has no {CONFIG_FILE}; save a classifier there with clf.save(dir)")
         return newsml.load_classifier(model)
-    name = model or "zero-shot"
-    cls = classifiers.get_class(name)
+    name = model or DEFAULT_CLASSIFIER
+    try:
+        cls = classifiers.get_class(name)
+    except RegistryError as exc:
+        hint = did_you_mean(name, classifiers.names())
+        if not hint and ("/" in name or name.startswith(".")):
+            hint = f" ({name} is not a folder either)"
+        raise RegistryError(f"--model: {exc}{hint}") from exc
     import inspect
 
     params = {"taxonomy": taxonomy} if "taxonomy" in inspect.signature(cls).parameters else {}
     return newsml.get_classifier(name, **params)
 
 
-def iter_documents(inputs: list[str]) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for every document under ``inputs`` (title prepended when it is not in the text)."""
+def iter_documents(inputs: list[str], report=None, cuts: dict[str, dict[str, Any]] | None = None,
+                   **options: Any) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` for every document under ``inputs`` (title prepended when it is not in the text).
+
+    Skipped inputs (empty, binary, unreadable...) are listed in ``report`` (a :class:`newsml.data.ReadReport`);
+    documents the reader cut to ``max_chars`` (an ``options`` key) are recorded in ``cuts`` by id.
+    """
     from newsml.data import read_clean_documents
 
     # cleaned text with the source/dateline/byline lead removed, as `newsml prepare` stores it
-    for doc in read_clean_documents(inputs):
+    for doc in read_clean_documents(inputs, report=report, **options):
+        if cuts is not None and doc.meta.get("truncated_from_chars"):
+            cuts[str(doc.id)] = {"reason": "max_input_chars", "input_chars": int(doc.meta["truncated_from_chars"]),
+                                 "scored_chars": len(doc.text or ""), "max_input_chars": options.get("max_chars")}
         text = doc.text or ""
         if doc.title and not text.lstrip().startswith(doc.title.strip()):
             text = f"{doc.title.strip()}\n{text}"
@@ -61,19 +82,58 @@ def iter_documents(inputs: list[str]) -> Iterator[tuple[str, str]]:
 
 
 def classify_documents(clf, docs: list[tuple[str, str]], n_evidence: int = 2) -> list[dict[str, Any]]:
-    """Records ``{"id","labels","scores","evidence"}`` for ``docs`` (a list of ``(id, text)``)."""
-    texts = [t for _, t in docs]
+    """Records ``{"id","labels","scores","evidence"}`` for ``docs`` (a list of ``(id, text)``).
+
+    A record gains ``truncated`` when the text was cut to the classifier's ``max_input_chars`` and
+    ``language`` when its script is not one the classifier was trained on. The batch is classified in
+    one call; if that fails, each document is classified on its own and a document that still fails
+    gets ``{"id", "skipped": true, "error"}``: one bad document costs only itself.
+    """
+    try:
+        return _classify_batch(clf, docs, n_evidence)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:  # noqa: BLE001 - retried one by one below
+        pass
+    out = []
+    for doc in docs:
+        try:
+            out.extend(_classify_batch(clf, [doc], n_evidence))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded for this document only
+            reason = str(exc) if isinstance(exc, NewsmlError) else f"classifier failed: {type(exc).__name__}: {exc}"
+            if isinstance(exc, MemoryError):
+                reason = "out of memory while classifying (lower --max-input-chars)"
+            out.append({"id": doc[0], "source": doc[0], "skipped": True, "error": reason})
+    return out
+
+
+def _classify_batch(clf, docs: list[tuple[str, str]], n_evidence: int) -> list[dict[str, Any]]:
+    from newsml.scripts import dominant_script
+
+    cuts = [clf.cap_text(t) for _, t in docs]
+    texts = [t for t, _ in cuts]
     P = clf.predict_proba(texts)
     decided = clf.decide(P)
+    trained = clf.trained_scripts()
     out = []
-    for (doc_id, text), row, labels in zip(docs, P, decided):
+    for (doc_id, _), text, (_, cut), row, labels in zip(docs, texts, cuts, P, decided):
         labels = labels if isinstance(labels, list) else [labels]
         scores = {str(c): round(float(p), 4) for c, p in sorted(zip(clf.classes_, row), key=lambda x: -x[1])}
         evidence: dict[str, list[str]] = {}
         if labels and n_evidence > 0 and text.strip():
             ev = clf.explain(text, top_k=n_evidence, labels=labels)
             evidence = {lab: [e.sentence for e in items] for lab, items in ev.items()}
-        out.append({"id": doc_id, "labels": labels, "scores": scores, "evidence": evidence})
+        rec: dict[str, Any] = {"id": doc_id, "labels": labels, "scores": scores, "evidence": evidence}
+        if cut:
+            rec["truncated"] = cut
+        script = dominant_script(text)
+        if script and script not in trained:
+            rec["language"] = {"script": script, "trained_on": trained,
+                               "note": f"the classifier was trained on {'/'.join(trained)}-script text; "
+                                       f"labels for {script} text are unreliable"}
+        out.append(rec)
     return out
 
 
@@ -89,12 +149,17 @@ def format_table(rec: dict[str, Any], width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def cmd_classify(args: argparse.Namespace) -> int:
-    """Handler of ``newsml classify`` (arguments declared in :mod:`newsml.cli`)."""
+def _ready_model(args: argparse.Namespace):
+    """The classifier for the command line, checked before any document is read (inputs exist, it is fitted)."""
     for path in args.inputs:  # fail on a missing input before loading any model
         if not path.startswith("hub:") and not Path(path).exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise MissingInputError(f"{path}: no such file or folder")
     clf = build_model(args.model, args.taxonomy)
+    cap = getattr(args, "max_input_chars", None)
+    if cap is not None:
+        if cap < 0:
+            raise InputError(f"--max-input-chars must be >= 0 (0: no cap), got {cap}")
+        clf.max_input_chars = cap or None
     try:
         clf.predict_proba(["warm-up."])
     except NotFittedError as exc:
@@ -102,25 +167,78 @@ def cmd_classify(args: argparse.Namespace) -> int:
             f"--model {args.model}: this classifier needs training data; fit it in Python "
             "(clf.fit(texts, labels); clf.save(dir)) and pass the saved folder to --model"
         ) from exc
-    n = 0
+    return clf
+
+
+def _tally(rec: dict[str, Any], log: BatchLog, reader_cuts: dict[str, dict[str, Any]],
+           other_script: dict[str, int]) -> None:
+    """Count one output record: skipped, cut (by the reader or the classifier), or in another script."""
+    if rec.get("skipped"):
+        log.skipped.append(rec)
+        return
+    if str(rec["id"]) in reader_cuts:  # cut by the reader, which applies the same cap
+        rec.setdefault("truncated", reader_cuts.pop(str(rec["id"])))
+    if rec.get("truncated"):
+        log.truncated += 1
+    if rec.get("language"):
+        script = rec["language"]["script"]
+        other_script[script] = other_script.get(script, 0) + 1
+
+
+def _warn_other_scripts(clf, other_script: dict[str, int]) -> None:
+    """One stderr warning when documents are in a writing system the classifier was not trained on."""
+    if not other_script:
+        return
+    scripts = ", ".join(f"{k}: {v}" for k, v in sorted(other_script.items()))
+    trained = "/".join(clf.trained_scripts())
+    print(f"newsml classify: warning: {sum(other_script.values())} document(s) are not in the {trained} script "
+          f"the classifier was trained on ({scripts}); their labels are unreliable (see 'language' "
+          "in --format json)", file=sys.stderr)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Handler of ``newsml classify`` (arguments declared in :mod:`newsml.cli`)."""
+    from newsml.data import ReadReport
+
+    clf = _ready_model(args)
+    log = BatchLog()
+    report = ReadReport()
+    seen_drops = 0
+    other_script: dict[str, int] = {}
     batch: list[tuple[str, str]] = []
+    as_json = args.format == "json"
+
+    def flush_drops() -> None:
+        nonlocal seen_drops
+        for rec in log.add_reader_report(report, seen_drops):
+            if as_json:
+                emit_json(rec)
+        seen_drops = len(report.dropped)
 
     def flush() -> None:
         for rec in classify_documents(clf, batch, args.evidence):
-            if args.format == "json":
-                print(json.dumps(rec, ensure_ascii=False))
-            else:
-                print(format_table(rec))
+            _tally(rec, log, reader_cuts, other_script)
+            if as_json:
+                emit_json(rec)
+            elif not rec.get("skipped"):
+                emit(format_table(rec))
         sys.stdout.flush()
         batch.clear()
 
-    for doc in iter_documents(args.inputs):
+    reader_cuts: dict[str, dict[str, Any]] = {}
+    for doc in iter_documents(args.inputs, report, reader_cuts, max_chars=clf.max_input_chars):
+        log.read += 1
+        flush_drops()
         batch.append(doc)
-        n += 1
         if len(batch) >= BATCH:
             flush()
     if batch:
         flush()
-    if n == 0:
+    flush_drops()
+    _warn_other_scripts(clf, other_script)
+    print(f"newsml classify: {log.line()}", file=sys.stderr)
+    if log.read == 0:
         raise InputError(f"no documents found in {', '.join(args.inputs)}")
+    if log.read == len(log.skipped):
+        raise InputError(f"no document could be classified ({len(log.skipped)} skipped, reasons above)")
     return 0

@@ -21,13 +21,14 @@ Examples
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from newsml.classify._linear import fit_logreg_head, head_proba
+from newsml.classify._vectors import CACHE, SentenceVectorCache  # noqa: F401 - re-exported
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence, tune_thresholds
 from newsml.classify.tfidf import (
     THRESHOLD_GRID,
@@ -49,58 +50,6 @@ def _sentences(text: str) -> tuple[str, ...]:
     if not _BOUNDARY.search(text):
         return (text,)
     return tuple(split_sentences_for_evidence(text)) or (text,)
-
-
-class SentenceVectorCache:
-    """A bounded in-memory map ``(encoder, sentence) -> vector``; encodes only what is missing.
-
-    Benchmarks may persist it with :meth:`save_npz` / :meth:`load_npz` to avoid re-encoding.
-    """
-
-    def __init__(self, max_items: int = 200_000) -> None:
-        self.max_items = max_items
-        self._data: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def get_many(self, sentences: list[str], encoder: str | None, batch_size: int = 64) -> np.ndarray:
-        from newsml.encoders import encode
-
-        key = str(encoder)
-        missing = list(dict.fromkeys(s for s in sentences if (key, s) not in self._data))
-        if missing:
-            vecs = encode(missing, encoder, batch_size=batch_size)
-            for s, v in zip(missing, vecs):
-                self._data[(key, s)] = v
-        out = np.stack([self._data[(key, s)] for s in sentences]) if sentences else None
-        for s in dict.fromkeys(sentences):
-            self._data.move_to_end((key, s))
-        while len(self._data) > self.max_items:
-            self._data.popitem(last=False)
-        return out
-
-    def save_npz(self, path: str | Path, encoder: str | None = None) -> None:
-        key = str(encoder)
-        items = [(s, v) for (e, s), v in self._data.items() if e == key]
-        if not items:
-            return
-        np.savez(path, sentences=np.array([s for s, _ in items], dtype=object).astype(str),
-                 vectors=np.stack([v for _, v in items]))
-
-    def load_npz(self, path: str | Path, encoder: str | None = None) -> int:
-        path = Path(path)
-        if not path.exists():
-            return 0
-        data = np.load(path, allow_pickle=False)
-        key = str(encoder)
-        for s, v in zip(data["sentences"].tolist(), data["vectors"]):
-            self._data[(key, s)] = v
-        return len(data["sentences"])
-
-
-#: process-wide sentence-vector cache shared by embedding-based classifiers
-CACHE = SentenceVectorCache()
 
 
 def embed_documents(texts: list[str], encoder: str | None = None, pooling: str = "mean+first",
@@ -135,65 +84,6 @@ def embed_documents(texts: list[str], encoder: str | None = None, pooling: str =
             v = block.mean(0)
         out[i] = v / max(np.linalg.norm(v), 1e-12)
     return out
-
-
-# ------------------------------------------------------------------ linear head helpers
-def _softmax(Z):
-    Z = Z - Z.max(axis=1, keepdims=True)
-    E = np.exp(Z)
-    return E / E.sum(axis=1, keepdims=True)
-
-
-def _sigmoid(Z):
-    return 1.0 / (1.0 + np.exp(-np.clip(Z, -50, 50)))
-
-
-def fit_logreg_head(X, Y: np.ndarray, multi_label: bool, C: float, class_weight, max_iter: int = 3000,
-                    sample_weight=None):
-    """Logistic-regression head; returns ``(coef, intercept)`` with one row per class.
-
-    Single-label: multinomial softmax (a binary problem is written as two rows ``-w/2, +w/2`` so
-    the softmax equals the sigmoid). Multi-label: one binary model per label (sigmoid).
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    n_classes = Y.shape[1]
-    coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
-    intercept = np.zeros(n_classes, dtype=np.float32)
-    if not multi_label:
-        y = Y.argmax(1)
-        present = np.unique(y)
-        if len(present) == 1:
-            intercept[:] = -50.0
-            intercept[present[0]] = 50.0
-            return coef, intercept
-        lr = LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter)
-        lr.fit(X, y, sample_weight=sample_weight)
-        if len(present) == 2:
-            w, b = np.asarray(lr.coef_[0]), float(lr.intercept_[0])
-            coef[present[0]], coef[present[1]] = -w / 2, w / 2
-            intercept[present[0]], intercept[present[1]] = -b / 2, b / 2
-        else:
-            coef[present] = lr.coef_
-            intercept[present] = lr.intercept_
-        missing = np.setdiff1d(np.arange(n_classes), present)
-        intercept[missing] = -50.0
-        return coef, intercept
-    for j in range(n_classes):
-        y = Y[:, j] > 0
-        if y.all() or not y.any():
-            intercept[j] = 50.0 if y.all() else -50.0
-            continue
-        lr = LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter)
-        lr.fit(X, y.astype(int), sample_weight=sample_weight)
-        coef[j] = lr.coef_[0]
-        intercept[j] = lr.intercept_[0]
-    return coef, intercept
-
-
-def head_proba(X, coef, intercept, multi_label: bool) -> np.ndarray:
-    Z = np.asarray(X @ coef.T) + intercept
-    return _sigmoid(Z) if multi_label else _softmax(Z)
 
 
 class EmbeddingClassifier(BaseClassifier):
@@ -290,7 +180,7 @@ class EmbeddingClassifier(BaseClassifier):
             T = transform_vectorizers(vecs, texts)
         return sp.hstack([sp.csr_matrix(E), T * float(self.tfidf_weight)], format="csr"), vecs
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         self._check_params()
         E = self.embed(texts)
         X, vecs = self._features(texts, E, fit=True)
@@ -317,7 +207,7 @@ class EmbeddingClassifier(BaseClassifier):
         X, _ = self._features(texts, vecs=self.vectorizers_)
         return head_proba(X, self.coef_, self.intercept_, self.multi_label_)
 
-    def _get_state(self):
+    def _get_state(self, path):
         state: dict[str, Any] = {}
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         if self.vectorizers_ is not None:

@@ -155,14 +155,13 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
         self.n_learned_cues = n_learned_cues
 
     # ----------------------------------------------------------------- state
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "classes_"):
-            tax = self._init_from_taxonomy()
-            self.cues_ = {t.id: list(t.cues) for t in tax}
-            self.prior_ = np.full(len(tax.ids), 1.0 / len(tax.ids))
-            self.thresholds_ = self._initial_thresholds()
+    def _default_state(self) -> None:
+        tax = self._init_from_taxonomy()
+        self.cues_ = {t.id: list(t.cues) for t in tax}
+        self.prior_ = np.full(len(tax.ids), 1.0 / len(tax.ids))
+        self.thresholds_ = self._initial_thresholds()
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         tax = self._taxonomy()
         self.taxonomy_ = tax
         self.cues_ = {}
@@ -222,7 +221,7 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
         return out
 
     # ------------------------------------------------------------------ save
-    def _get_state(self):
+    def _get_state(self, path):
         self._check_fitted()
         return ({"cues": self.cues_, "taxonomy": self.taxonomy_.to_dict()},
                 {"prior": np.asarray(self.prior_, dtype=np.float64)})

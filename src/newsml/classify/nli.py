@@ -132,7 +132,7 @@ class NLIZeroShotClassifier(TaxonomyBased, BaseClassifier):
             self.hypotheses_ = [self._hypothesis(c, tax) for c in tax.ids]
             self.thresholds_ = self._initial_thresholds()
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         if self.aggregate not in ("max", "mean"):
             from newsml.errors import ConfigError
 
@@ -188,7 +188,7 @@ class NLIZeroShotClassifier(TaxonomyBased, BaseClassifier):
         return P
 
     # ------------------------------------------------------------------ save
-    def _get_state(self):
+    def _get_state(self, path):
         self._check_fitted()
         return {"taxonomy": self.taxonomy_.to_dict(), "hypotheses": list(self.hypotheses_)}, {}
 

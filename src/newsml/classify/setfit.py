@@ -199,7 +199,7 @@ class SetFitClassifier(BaseClassifier):
             self.loss_history_.append(total / len(pairs))
         model.eval()
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         from newsml.encoders import resolve_encoder_name
 
         self._check_params()

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from newsml.classify._linear import fit_multinomial, fit_one_vs_rest, sigmoid, softmax
 from newsml.classify.base import BaseClassifier, tune_thresholds
 from newsml.errors import ConfigError
 
@@ -87,10 +88,6 @@ def restore_vectorizers(vecs, state, arrays, prefix: str = "tfidf"):
 
 
 # ------------------------------------------------------------------ linear helpers
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-
-
 def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Platt scaling ``p = sigmoid(a * s + b)`` fitted by (lightly regularised) logistic regression."""
     from sklearn.linear_model import LogisticRegression
@@ -257,46 +254,27 @@ class TfidfClassifier(BaseClassifier):
         from sklearn.linear_model import LogisticRegression
         from sklearn.svm import LinearSVC
 
-        n_classes = Y.shape[1]
-        coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
-        intercept = np.zeros(n_classes, dtype=np.float32)
-        if not self.multi_label and self.model == "logreg" and n_classes > 2:
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
-            lr.fit(X, Y.argmax(1))
-            present = lr.classes_
-            coef[present] = lr.coef_
-            intercept[present] = lr.intercept_
-            missing = np.setdiff1d(np.arange(n_classes), present)
-            intercept[missing] = -50.0
-            return coef, intercept
-        for j in range(n_classes):
-            y = Y[:, j] > 0
-            if y.all() or not y.any():
-                intercept[j] = 50.0 if y.all() else -50.0
-                continue
+        def make():
             if self.model == "svm":
-                m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-            else:
-                m = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
-            m.fit(X, y.astype(int))
-            coef[j] = m.coef_[0]
-            intercept[j] = m.intercept_[0]
-        return coef, intercept
+                return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+
+        if self._uses_softmax(Y.shape[1]):
+            return fit_multinomial(make, X, Y)
+        return fit_one_vs_rest(make, X, Y)
 
     def _scores_to_proba(self, Z: np.ndarray, platt: np.ndarray | None) -> np.ndarray:
         if self.multi_label_:
-            return _sigmoid(Z * platt[:, 0] + platt[:, 1]) if platt is not None else _sigmoid(Z)
+            return sigmoid(Z * platt[:, 0] + platt[:, 1]) if platt is not None else sigmoid(Z)
         if platt is not None:
-            P = _sigmoid(Z * platt[:, 0] + platt[:, 1])
+            P = sigmoid(Z * platt[:, 0] + platt[:, 1])
             return P / np.clip(P.sum(axis=1, keepdims=True), 1e-12, None)
-        Z = Z - Z.max(axis=1, keepdims=True)
-        E = np.exp(Z)
-        return E / E.sum(axis=1, keepdims=True)
+        return softmax(Z)
 
     def _uses_softmax(self, n_classes: int) -> bool:
         return not self.multi_label and self.model == "logreg" and n_classes > 2
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         self._check_params()
         n_classes = Y.shape[1]
         self.vectorizers_ = self._vectorizers()
@@ -326,7 +304,7 @@ class TfidfClassifier(BaseClassifier):
         self.platt_ = platt
         self._tuned_ = None
         if cv_scores is not None and self.multi_label and self.tune_thresholds:
-            self.cv_proba_ = _sigmoid(cv_scores * platt[:, 0] + platt[:, 1])
+            self.cv_proba_ = sigmoid(cv_scores * platt[:, 0] + platt[:, 1])
             self._tuned_ = tune_thresholds(Y, self.cv_proba_, grid=THRESHOLD_GRID, default=self.threshold,
                                            min_f1=self.min_cv_f1)
 
@@ -364,7 +342,7 @@ class TfidfClassifier(BaseClassifier):
         return self._scores_to_proba(self.decision_function(texts), self.platt_)
 
     # ------------------------------------------------------------- save/load
-    def _get_state(self):
+    def _get_state(self, path):
         state, arrays = vectorizers_state(self.vectorizers_)
         state["n_vectorizers"] = len(self.vectorizers_)
         lead_state, lead_arrays = vectorizers_state(self.lead_vectorizers_, prefix="lead")

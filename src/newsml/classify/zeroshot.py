@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from newsml.classify._linear import sigmoid as _sigmoid
+from newsml.classify._vectors import CACHE
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
 from newsml.classify.keyword import match_weight
 from newsml.classify.taxonomy_based import TaxonomyBased
@@ -88,8 +89,6 @@ CALIBRATION_FILE = DATA_DIR / "calibration" / "zero-shot.json"
 _FALLBACK = {"coef": [3.0, 3.0, 3.0, 4.0, 2.3, 1.6, -0.8, 1.0], "intercept": -5.5, "threshold": 0.3,
              "doc_coef": [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], "doc_intercept": 0.0}
 _PROTO_CACHE: dict[tuple, np.ndarray] = {}
-_SENT_CACHE: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-_SENT_CACHE_SIZE = 20000
 
 
 def prototype_file(sentences: list[str]) -> Path:
@@ -189,12 +188,12 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         self.max_exemplars = max_exemplars
 
     # ------------------------------------------------------------------ state
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "classes_"):
-            self._init_from_taxonomy()
-            self.extra_exemplars_ = {}
-            self._set_calibration()
-            self.thresholds_ = self._initial_thresholds()
+    def _default_state(self) -> None:
+        self._init_from_taxonomy()
+        self.extra_exemplars_ = {}
+        self._set_calibration()
+        self.fitted_threshold_ = None
+        self.thresholds_ = self._initial_thresholds()
 
     def _set_calibration(self) -> None:
         cal = load_calibration(self.calibration)
@@ -208,14 +207,14 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
     def _initial_thresholds(self) -> np.ndarray:
         if self.threshold is not None:
             return np.full(len(self.classes_), float(self.threshold))
-        fitted_t = getattr(self, "fitted_threshold_", None)
+        fitted_t = self.fitted_threshold_
         if fitted_t is not None:
             return np.full(len(self.classes_), float(fitted_t))
         same_tax = self._taxonomy().name == "news_events"
         return np.array([self.calibrated_thresholds_.get(str(c), self.default_threshold_) if same_tax
                          else self.default_threshold_ for c in self.classes_], dtype=np.float64)
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         tax = self._taxonomy()
         self.taxonomy_ = tax
         self._set_calibration()
@@ -246,22 +245,12 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         return out
 
     def _encode(self, sentences: list[str]) -> np.ndarray:
-        """Embeddings of ``sentences``; recently seen sentences are not encoded again (explain after predict)."""
-        from newsml.encoders import encode
-
-        enc = str(self.encoder)
+        """Embeddings of ``sentences`` through the shared sentence-vector cache (explain after predict is free)."""
         if not sentences:
+            from newsml.encoders import encode
+
             return encode([], self.encoder)
-        local = {s: _SENT_CACHE[(enc, s)] for s in dict.fromkeys(sentences) if (enc, s) in _SENT_CACHE}
-        missing = [s for s in dict.fromkeys(sentences) if s not in local]
-        if missing:
-            E = encode(missing, self.encoder, batch_size=self.batch_size)
-            for s, v in zip(missing, E):
-                local[s] = v
-                _SENT_CACHE[(enc, s)] = v
-            while len(_SENT_CACHE) > _SENT_CACHE_SIZE:
-                _SENT_CACHE.popitem(last=False)
-        return np.stack([local[s] for s in sentences])
+        return CACHE.get_many(list(sentences), self.encoder, batch_size=self.batch_size)
 
     def _prototypes(self) -> tuple[list[np.ndarray], np.ndarray | None]:
         groups = self._proto_texts()
@@ -304,7 +293,8 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         return [[compile_cue(c) for c in tax[str(lab)].cues] if (self.use_cues and str(lab) in tax) else []
                 for lab in self.classes_]
 
-    def _sentence_features(self, sentences: list[str], E: np.ndarray | None = None) -> np.ndarray:
+    def _sentence_features(self, sentences: list[str], E: np.ndarray | None = None,
+                           clauses: bool = True) -> np.ndarray:
         """Features ``(n_sentences, n_classes, n_features)`` for a list of sentences.
 
         Long sentences (news leads often report two or three events in one sentence) are also
@@ -316,7 +306,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         F = np.zeros((n, C, len(FEATURES)), dtype=np.float64)
         if n == 0:
             return F
-        clauses = [split_clauses(s) for s in sentences]
+        clauses = [split_clauses(s) if clauses else [] for s in sentences]
         extra = [c for cl in clauses for c in cl]
         if E is None:
             E = self._encode(sentences)
@@ -368,19 +358,25 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         gate = self._bg(E, B) - X.max(axis=1) if B is not None else np.zeros(len(E))
         return X, top3, gate
 
-    def _pooled_features(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray], list[list[str]]]:
+    def _pooled_features(self, texts: Sequence[str], sents_per_doc: list[list[str]] | None = None,
+                         E: np.ndarray | None = None, clauses: bool = True,
+                         ) -> tuple[np.ndarray, list[np.ndarray], list[list[str]]]:
         """First-stage features: max-pooled ``(n_texts, n_classes, n_features)``, per-sentence blocks, sentences.
 
         Sentence features are max-pooled (``cue_frac`` is the mean cue weight over sentences); the
         gate and ``doc_ex`` come from the document centroid (mean sentence embedding), so one stray
         sentence in a long sports or business story weighs less than the story as a whole. The
-        per-sentence blocks carry the same three document-level features.
+        per-sentence blocks carry the same three document-level features. Callers that already
+        split and encoded the texts pass ``sents_per_doc`` and the stacked sentence vectors ``E``;
+        ``clauses=False`` skips the clause-level scoring of long sentences (faster).
         """
         self._check_fitted()
-        sents_per_doc = [split_sentences_for_evidence(t) or [t] for t in texts]
+        if sents_per_doc is None:
+            sents_per_doc = [split_sentences_for_evidence(t) or [t] for t in texts]
         flat = [s for ss in sents_per_doc for s in ss]
-        E = self._encode(flat)
-        F = self._sentence_features(flat, E)
+        if E is None:
+            E = self._encode(flat)
+        F = self._sentence_features(flat, E, clauses=clauses)
         protos, B = self._prototypes()
         out = np.zeros((len(texts), len(self.classes_), len(FEATURES)), dtype=np.float64)
         cents = np.zeros((len(texts), E.shape[1]), dtype=np.float32)
@@ -449,7 +445,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         return self._score(self._sentence_features(list(sentences))).astype(np.float32)
 
     # ------------------------------------------------------------------- save
-    def _get_state(self):
+    def _get_state(self, path):
         self._check_fitted()
         state = {
             "taxonomy": self.taxonomy_.to_dict(),
@@ -506,10 +502,6 @@ def _margin(X: np.ndarray) -> np.ndarray:
     top2 = np.sort(X, axis=1)[:, -2:]
     best_other = np.where(X >= top2[:, [1]], top2[:, [0]], top2[:, [1]])
     return X - best_other
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
 def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 10.0, key: str = "") -> tuple[np.ndarray, float]:

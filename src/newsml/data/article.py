@@ -32,7 +32,6 @@ __all__ = ["split_document", "get_splitter", "SPLITTERS"]
 SPLITTERS: dict[str, Callable[[str], list[str]]] = {"newsml": split_sentences, "fast": fast_split_sentences}
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _SAFE_CUT = re.compile(r"(?<=[a-z]{3}[.!?]) (?=[A-Z][a-z])")
-_WORD = re.compile(r"\w+")
 _FIRST_CHUNK = 800
 
 
@@ -66,10 +65,10 @@ def _chunks(paragraph: str, size: int) -> Iterator[str]:
 
 
 def _is_sentence(sentence: str) -> bool:
-    if is_page_furniture(sentence):
-        return False
-    # scripts written without spaces (Chinese, Japanese) have one "word" per clause
-    return len(_WORD.findall(sentence)) >= 2 or any(ord(c) >= 0x2E80 for c in sentence)
+    from newsml.scripts import words
+
+    # words of any script (a 2-character Chinese clause counts)
+    return not is_page_furniture(sentence) and len(words(sentence)) >= 2
 
 
 def split_document(text: str, splitter: Callable[[str], list[str]] | str | None = None,
@@ -85,6 +84,9 @@ def split_document(text: str, splitter: Callable[[str], list[str]] | str | None 
     limit : int, optional
         Stop after this many sentences (the rest of the text is not split).
 
+    Page furniture and one-word sentences are dropped, unless nothing else is left (a text of one-word
+    lines still gets its sentences: a summary is never empty for a non-empty text).
+
     Returns
     -------
     (list of str, list of bool)
@@ -94,6 +96,7 @@ def split_document(text: str, splitter: Callable[[str], list[str]] | str | None 
     body = strip_lead(text)
     sentences: list[str] = []
     firsts: list[bool] = []
+    kept_junk: list[tuple[str, bool]] = []
     for para in _PARAGRAPH.split(body):
         if not para.strip():
             continue
@@ -108,11 +111,17 @@ def split_document(text: str, splitter: Callable[[str], list[str]] | str | None 
             s = s.strip()
             if not sentences:
                 s = clean_first_sentence(s).strip()
-            if not s or not _is_sentence(s):
+            if not s:
+                continue
+            if not _is_sentence(s):
+                kept_junk.append((s, first))
                 continue
             sentences.append(s)
             firsts.append(first)
             first = False
             if limit is not None and len(sentences) >= limit:
                 return sentences, firsts
+    if not sentences and kept_junk:  # a text of one-word lines still gets a summary: never "" for text
+        sentences = [s for s, _ in kept_junk]
+        firsts = [f for _, f in kept_junk]
     return sentences, firsts

@@ -9,6 +9,7 @@ $ newsml prepare bbc --out out/bbc --dedup drop --group-by story
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -16,8 +17,9 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     from newsml.data.prepare import prepare
 
     _, manifest = prepare(args.source, args.out, text_field=args.text_field, on_error=args.on_error,
-                          split=args.split, group_by=args.group_by, by_date=args.by_date, dedup=args.dedup,
-                          seed=args.seed, data_dir=args.data_dir, limit=args.limit)
+                          split=args.split, split_names=getattr(args, "split_names", None), group_by=args.group_by,
+                          by_date=args.by_date, dedup=args.dedup, seed=args.seed, data_dir=args.data_dir,
+                          limit=args.limit)
     c, d = manifest["totals"], manifest["duplicates"]
     per_split = ", ".join(f"{k}={v}" for k, v in manifest["counts"].items())
     print(f"prepared {c['written']} documents ({per_split}) from {c['read']} read -> {args.out}")
@@ -27,4 +29,11 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     print(f"skipped {c['dropped']}, repaired {c['repaired']}, truncated {c['truncated']}"
           + (f" (skipped: {reasons['dropped']['reasons']})" if c["dropped"] else ""))
     print(f"manifest: {args.out}/manifest.json  fingerprint {manifest['fingerprint'][:19]}...")
+    if c["dropped"]:
+        print(f"newsml prepare: {c['read']} read, {c['dropped']} skipped ({_reasons(reasons['dropped']['reasons'])}); "
+              f"every one is listed in {args.out}/manifest.json", file=sys.stderr)
     return 0
+
+
+def _reasons(reasons: dict[str, int]) -> str:
+    return ", ".join(f"{n} {why}" for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]))

@@ -6,6 +6,11 @@ MinHash LSH (128 permutations, candidate threshold 0.15 lower for recall) and co
 MinHash estimate. Groups are the connected
 components of both relations; the first document of a group (input order) is its representative.
 
+Memory: while documents are added only a compact record is kept per document, about 0.6 KB plus its id:
+the 128 MinHash values as ``uint32`` (512 bytes) in preallocated numpy blocks and 8 bytes of the exact-text
+hash. The LSH bands are built once, with numpy sorts, when the groups are asked for. (The datasketch LSH
+index used before held about 7 KB per document.) Grouping adds 128 bytes per document for the band hashes.
+
 Examples
 --------
 >>> finder = DuplicateFinder()
@@ -30,8 +35,48 @@ __all__ = ["DuplicateFinder"]
 _WORD = re.compile(r"\w+")
 
 
+def _band_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) as datasketch's ``MinHashLSH`` picks them for ``threshold``."""
+    try:
+        from datasketch.lsh import _optimal_param
+
+        return tuple(int(x) for x in _optimal_param(threshold, num_perm, 0.5, 0.5))  # type: ignore[return-value]
+    except ImportError:  # pragma: no cover - older/newer datasketch layout
+        r = 8 if num_perm >= 64 else 4
+        return num_perm // r, r
+
+
+class _Blocks:
+    """A growable 2-D numpy array kept in fixed-size blocks (no copy on growth, no Python object per row)."""
+
+    def __init__(self, width: int, dtype, block: int = 8192) -> None:
+        self.width, self.dtype, self.block = width, dtype, block
+        self.blocks: list[np.ndarray] = []
+        self.n = 0
+
+    def append(self, row) -> None:
+        if self.n % self.block == 0:
+            self.blocks.append(np.zeros((self.block, self.width), dtype=self.dtype))
+        self.blocks[-1][self.n % self.block] = row
+        self.n += 1
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        """The rows at ``index`` (a copy of just those rows)."""
+        index = np.asarray(index, dtype=np.int64)
+        out = np.empty((len(index), self.width), dtype=self.dtype)
+        for k in np.unique(index // self.block):
+            sel = index // self.block == k
+            out[sel] = self.blocks[int(k)][index[sel] - k * self.block]
+        return out
+
+    def array(self) -> np.ndarray:
+        if not self.blocks:
+            return np.zeros((0, self.width), dtype=self.dtype)
+        return np.concatenate(self.blocks)[: self.n]
+
+
 class DuplicateFinder:
-    """Incremental duplicate finder; memory is one small signature per document.
+    """Incremental duplicate finder; memory is one small signature per document (about 0.6 KB).
 
     Parameters
     ----------
@@ -63,73 +108,135 @@ class DuplicateFinder:
         self.near = near
         self.seed = seed
         self._ids: list[str] = []
-        self._parent: list[int] = []
-        self._kind: dict[int, str] = {}
-        self._exact: dict[bytes, int] = {}
-        self._lsh = None
-        self._sigs: list[Any] = []
+        self._exact = _Blocks(1, np.uint64)
+        self._sigs = _Blocks(num_perm, np.uint32)
+        self._has_sig = _Blocks(1, np.bool_)
         self._perms = None
         self._scheme = None
+        self._result: tuple[np.ndarray, dict[int, str]] | None = None
 
-    def _find(self, i: int) -> int:
-        while self._parent[i] != i:
-            self._parent[i] = self._parent[self._parent[i]]
-            i = self._parent[i]
-        return i
-
-    def _union(self, a: int, b: int, kind: str) -> None:
-        ra, rb = self._find(a), self._find(b)
-        if ra == rb:
-            return
-        lo, hi = min(ra, rb), max(ra, rb)
-        self._parent[hi] = lo
-        kinds = {self._kind.get(ra), self._kind.get(rb), kind} - {None}
-        self._kind[lo] = "near" if "near" in kinds else "exact"
+    def __len__(self) -> int:
+        return len(self._ids)
 
     def add(self, doc_id: str, text: str) -> None:
         """Add one document (call in input order)."""
-        idx = len(self._ids)
+        self._result = None
         self._ids.append(str(doc_id))
-        self._parent.append(idx)
         words = _WORD.findall(text.lower())
         key = hashlib.sha1(" ".join(words).encode("utf-8")).digest()
-        if key in self._exact:
-            self._union(self._exact[key], idx, "exact")
-            self._sigs.append(None)
-            return
-        self._exact[key] = idx
+        self._exact.append(int.from_bytes(key[:8], "little"))
         if not self.near or not words:
-            self._sigs.append(None)
+            self._sigs.append(0)
+            self._has_sig.append(False)
             return
-        from datasketch import LeanMinHash, MinHash, MinHashLSH
+        from datasketch import MinHash
 
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=max(0.05, self.threshold - 0.15), num_perm=self.num_perm)
+        if self._perms is None:
             proto = MinHash(num_perm=self.num_perm, seed=self.seed)
             self._perms, self._scheme = proto.permutations, proto.scheme
         k = self.shingle
         shingles = {" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))}
         mh = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=self._perms, scheme=self._scheme)
         mh.update_batch([s.encode("utf-8") for s in shingles])
-        lean = LeanMinHash(mh)
-        for other in self._lsh.query(lean):
-            if lean.jaccard(self._sigs[other]) >= self.threshold:
-                self._union(other, idx, "near")
-        self._lsh.insert(idx, lean)
-        self._sigs.append(lean)
+        self._sigs.append(mh.hashvalues.astype(np.uint32))
+        self._has_sig.append(True)
+
+    # ----------------------------------------------------------------------------- grouping
+    def _compute(self) -> tuple[np.ndarray, dict[int, str]]:
+        if self._result is not None:
+            return self._result
+        n = len(self._ids)
+        parent = np.arange(n, dtype=np.int64)
+        kind: dict[int, str] = {}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = int(parent[i])
+            return i
+
+        def union(a: int, b: int, how: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                return
+            lo, hi = min(ra, rb), max(ra, rb)
+            parent[hi] = lo
+            kinds = {kind.pop(ra, None), kind.pop(rb, None), how} - {None}
+            kind[lo] = "near" if "near" in kinds else "exact"
+
+        exact = self._exact.array()[:, 0]
+        first = np.ones(n, dtype=bool)  # first document (input order) of its exact-text key
+        for run in _equal_runs(exact):
+            first[run[1:]] = False
+            for j in run[1:]:
+                union(int(run[0]), int(j), "exact")
+        if self.near and n:
+            self._near(first, find, union)
+        roots = parent.copy()
+        while True:  # full path compression, vectorised
+            nxt = roots[roots]
+            if np.array_equal(nxt, roots):
+                break
+            roots = nxt
+        self._result = (roots, {int(r): k for r, k in kind.items()})
+        return self._result
+
+    def _near(self, first: np.ndarray, find, union) -> None:
+        """Candidate pairs share an LSH band; a pair is joined when its MinHash Jaccard reaches the threshold.
+
+        Band hashes are computed block by block (no copy of the signatures is made), so the peak adds only
+        ``bands * 8`` bytes per document to what :meth:`add` keeps.
+        """
+        rows = np.flatnonzero(first & self._has_sig.array()[:, 0])
+        if len(rows) < 2:
+            return
+        b, r = _band_params(max(0.05, self.threshold - 0.15), self.num_perm)
+        hashes = np.empty((len(rows), b), dtype=np.uint64)
+        size = self._sigs.block
+        pos = 0
+        for k, block in enumerate(self._sigs.blocks):
+            local = rows[(rows >= k * size) & (rows < (k + 1) * size)] - k * size
+            sub = block[local]
+            for band in range(b):
+                h = np.zeros(len(local), dtype=np.uint64)
+                for j in range(band * r, (band + 1) * r):  # FNV-style mix of the band's values (wraps mod 2**64)
+                    h = (h * np.uint64(1099511628211)) ^ sub[:, j].astype(np.uint64)
+                hashes[pos:pos + len(local), band] = h
+            pos += len(local)
+        for band in range(b):
+            for run in _equal_runs(hashes[:, band]):
+                members = rows[run]
+                sigs = self._sigs.rows(members)
+                for k in range(len(members) - 1):
+                    sim = (sigs[k + 1:] == sigs[k]).mean(axis=1)
+                    for other in members[k + 1:][sim >= self.threshold]:
+                        union(int(members[k]), int(other), "near")
 
     def group_ids(self) -> np.ndarray:
         """Group number of every document (its representative's index)."""
-        return np.array([self._find(i) for i in range(len(self._ids))], dtype=np.int64)
+        return self._compute()[0].copy()
 
     def groups(self) -> list[dict[str, Any]]:
         """Groups with more than one member: ``{"kind": "exact"|"near", "ids": [...], "indices": [...]}``."""
-        members: dict[int, list[int]] = {}
-        for i in range(len(self._ids)):
-            members.setdefault(self._find(i), []).append(i)
+        roots, kind = self._compute()
+        if len(roots) == 0:
+            return []
+        order = np.argsort(roots, kind="stable")
         out = []
-        for root, idx in sorted(members.items()):
-            if len(idx) > 1:
-                out.append({"kind": self._kind.get(root, "exact"), "ids": [self._ids[i] for i in idx],
-                            "indices": idx})
+        for run in _equal_runs(roots[order], presorted=True):
+            idx = sorted(int(i) for i in order[run])
+            out.append({"kind": kind.get(int(roots[idx[0]]), "exact"), "ids": [self._ids[i] for i in idx],
+                        "indices": idx})
+        out.sort(key=lambda g: g["indices"][0])
         return out
+
+
+def _equal_runs(values: np.ndarray, presorted: bool = False) -> list[np.ndarray]:
+    """Index arrays (ascending) of the positions sharing a value, for every value held more than once."""
+    if len(values) < 2:
+        return []
+    order = np.arange(len(values)) if presorted else np.argsort(values, kind="stable")
+    v = values[order]
+    starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+    ends = np.r_[starts[1:], len(v)]
+    return [order[s:e] for s, e in zip(starts, ends) if e - s > 1]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from newsml.data.document import Document, ReadReport
-from newsml.errors import InputError
+from newsml.errors import InputError, MissingInputError
 
 __all__ = ["read_documents", "TEXT_FIELDS", "SUPPORTED_SUFFIXES", "decode_bytes"]
 
@@ -48,6 +48,30 @@ _HEAD = 1 << 16
 
 class _BinaryFile(Exception):
     pass
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when ``head`` reads as UTF-16 text without a BOM, else None.
+
+    Text in UTF-16 has its NUL bytes on one parity only (the high byte of ASCII code units: letters,
+    spaces, punctuation); the decoded text must then be almost all printable characters.
+
+    >>> _bomless_utf16("Rain fell in Accra.".encode("utf-16-le"))
+    'utf-16-le'
+    >>> _bomless_utf16(bytes(range(256))) is None
+    True
+    """
+    n = len(head) - len(head) % 2
+    if n < 4:
+        return None
+    even, odd = head[0:n:2].count(0), head[1:n:2].count(0)
+    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.05 * (n // 2) and other <= 0.01 * (n // 2):
+            text = head[:n].decode(enc, errors="replace")
+            good = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+            if good >= 0.95 * len(text) and "\ufffd" not in text[:-1]:
+                return enc
+    return None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
@@ -73,7 +97,10 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if b"\x00" in data[:8192]:
-        raise _BinaryFile("binary content (NUL bytes)")
+        enc = _bomless_utf16(data[:8192])
+        if enc is None:
+            raise _BinaryFile("binary content (NUL bytes)")
+        return data.decode(enc, errors="replace"), enc
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -94,7 +121,10 @@ def _detect_stream_encoding(path: Path) -> tuple[str, str | None]:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "utf-16"
     if b"\x00" in head[:8192]:
-        raise _BinaryFile("binary content (NUL bytes)")
+        enc = _bomless_utf16(head[:8192])
+        if enc is None:
+            raise _BinaryFile("binary content (NUL bytes)")
+        return enc, enc
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8", None
@@ -216,7 +246,13 @@ def _records(ctx: _Ctx, path: Path, rows: Iterator[tuple[int, Any]], stem: str) 
             ctx.bad(path, line, f"malformed record: expected an object, got {type(row).__name__}")
             continue
         if text_key is None:
-            text_key = _resolve_text_field(row.keys(), ctx.text_field, f"{path}:{line}")
+            try:
+                text_key = _resolve_text_field(row.keys(), ctx.text_field, f"{path}:{line}")
+            except InputError as exc:
+                if ctx.text_field or ctx.root is None:
+                    raise  # the --text-field or the file the user named: theirs to fix, so an error
+                ctx.bad(path, None, str(exc).partition(": ")[2] or str(exc))  # one file of a folder: a skip
+                return
         try:
             yield record_to_document(row, text_key, f"{stem}-{line}", f"{ctx.rel(path)}:{line}")
         except (ValueError, TypeError) as exc:
@@ -375,6 +411,8 @@ def _read_sidecar(path: Path) -> dict:
 
     try:
         data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{sidecar}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{sidecar}: invalid YAML ({exc}); fix the file or remove it".replace("\n", " ")) from exc
     if not isinstance(data, dict):
@@ -399,7 +437,11 @@ def _read_text_file(ctx: _Ctx, path: Path) -> Iterator[Document]:
     if not body.strip():
         ctx.report.drop(path, None, "empty document")
         return
-    side = _read_sidecar(path)
+    try:
+        side = _read_sidecar(path)
+    except InputError as exc:
+        ctx.bad(path.with_name(path.stem + SIDECAR_SUFFIX), None, f"invalid annotations: {exc}")
+        return
     rel = Path(ctx.rel(path))
     default_id = str(rel.with_suffix("")) if ctx.root else path.stem
     record = {**front, **{k: v for k, v in side.items() if k in ("labels", "summary")}}
@@ -444,9 +486,47 @@ def _read_html(ctx: _Ctx, path: Path) -> Iterator[Document]:
     default_id = str(rel.with_suffix("")) if ctx.root else path.stem
     record = {"text": text, "title": result.get("title"), "date": result.get("date"),
               "byline": result.get("author"), "sitename": result.get("sitename"), "url": result.get("url")}
-    side = _read_sidecar(path)
+    try:
+        side = _read_sidecar(path)
+    except InputError as exc:
+        ctx.bad(path.with_name(path.stem + SIDECAR_SUFFIX), None, f"invalid annotations: {exc}")
+        return
     record.update({k: v for k, v in side.items() if k in ("labels", "summary")})
     yield record_to_document({k: v for k, v in record.items() if v}, "text", default_id, ctx.rel(path))
+
+
+def _read_stdin(ctx: _Ctx, stream=None) -> Iterator[Document]:
+    """Standard input (``-``): JSON Lines when the first character is ``{``, else one text document."""
+    data = (stream if stream is not None else sys.stdin.buffer).read()
+    where = Path("<stdin>")
+    ctx.report.files += 1
+    try:
+        text, repaired = decode_bytes(data)
+    except _BinaryFile as exc:
+        ctx.report.drop(where, None, str(exc))
+        return
+    if repaired:
+        ctx.report.repair(where, None, f"decoded as {repaired}")
+    if not text.strip():
+        ctx.report.drop(where, None, "empty input")
+        return
+    if text.lstrip().startswith("{"):
+        def rows():
+            for i, raw in enumerate(text.splitlines(), 1):
+                if raw.strip():
+                    try:
+                        yield i, json.loads(raw)
+                    except json.JSONDecodeError as exc:
+                        yield i, ValueError(f"invalid JSON ({exc.msg} at column {exc.colno})")
+
+        yield from _records(ctx, where, rows(), "stdin")
+        return
+    try:
+        front, body = _split_front_matter(text, where)
+    except ValueError as exc:
+        ctx.bad(where, 1, str(exc))
+        return
+    yield record_to_document({**front, "text": body}, "text", "stdin", "<stdin>")
 
 
 _READERS = {".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".json": _read_json, ".csv": _read_csv,
@@ -458,6 +538,9 @@ def is_saved_dataset(path: Path) -> bool:
 
 
 def _read_file(ctx: _Ctx, path: Path) -> Iterator[Document]:
+    if not _valid_name(str(path)):
+        ctx.report.drop(_printable_name(path), None, "file name is not valid UTF-8; rename it")
+        return
     suffix = path.suffix.lower()
     if path.name.endswith(SIDECAR_SUFFIX):
         return
@@ -475,20 +558,79 @@ def _read_file(ctx: _Ctx, path: Path) -> Iterator[Document]:
         ctx.report.drop(path, None, str(exc))
     except OSError as exc:
         ctx.bad(path, None, f"cannot read file: {exc.strerror or exc}")
+    except InputError:
+        raise  # a wrong --text-field or on_error="fail": the user's call, not this file's fault
+    except Exception as exc:  # noqa: BLE001 - a corrupt file (Parquet, HTML, ...) must not stop the others
+        ctx.bad(path, None, f"cannot read {suffix} file ({type(exc).__name__}: {_one_line(exc)})")
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        here = Path(dirpath)
-        for d in list(dirnames):
-            if is_saved_dataset(here / d):
-                dirnames.remove(d)
-                yield here / d
-        for name in sorted(filenames):
-            if name.startswith(".") or name in _IGNORED_NAMES:
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _printable_name(path: Path) -> str:
+    """``path`` with bytes that are not UTF-8 shown as U+FFFD (safe for JSON and the terminal)."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _valid_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _walk(path: Path, report: ReadReport) -> Iterator[Path]:
+    """Files (and saved-dataset folders) under ``path`` in sorted order; every skipped entry is reported.
+
+    Follows symlinked folders once each (loops are reported, not followed); hidden entries, unreadable
+    folders and names that are not valid UTF-8 are listed in ``report`` as skipped.
+    """
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> Iterator[Path]:
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            report.drop(_printable_name(folder), None, f"cannot read folder: {exc.strerror or exc}")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            report.drop(_printable_name(folder), None, "symlink loop or second link to a folder already read")
+            return
+        seen.add(key)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            report.drop(_printable_name(folder), None, f"cannot read folder: {exc.strerror or exc}")
+            return
+        subdirs = []
+        for e in entries:
+            p = folder / e.name
+            if not _valid_name(e.name):
+                report.drop(_printable_name(p), None, "file name is not valid UTF-8; rename it")
                 continue
-            yield here / name
+            try:
+                is_dir = e.is_dir()  # follows symlinks
+            except OSError:
+                is_dir = False
+            if e.name.startswith("."):
+                if is_dir:  # hidden files (.DS_Store, .gitignore) are skipped like README.md, unlisted
+                    report.drop(p, None, "hidden folder (names starting with '.' are not read)")
+                continue
+            if is_dir:
+                if is_saved_dataset(p):
+                    yield p
+                else:
+                    subdirs.append(p)
+            elif e.name not in _IGNORED_NAMES:
+                yield p
+        for d in subdirs:
+            yield from visit(d)
+
+    yield from visit(path)
 
 
 def read_documents(paths, *, text_field: str | None = None, on_error: str = "skip",
@@ -535,18 +677,21 @@ def read_documents(paths, *, text_field: str | None = None, on_error: str = "ski
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for p in paths:
+        if isinstance(p, str) and p == "-":
+            yield from _read_stdin(_Ctx(text_field, on_error, report, None))
+            continue
         if isinstance(p, str) and p.startswith("hub:"):
             ctx = _Ctx(text_field, on_error, report, None)
             yield from _read_hub(ctx, p[4:])
             continue
         path = Path(p)
         if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise MissingInputError(f"{_printable_name(path)}: no such file or folder")
         if is_saved_dataset(path):
             yield from _read_dataset_dir(_Ctx(text_field, on_error, report, path.parent), path)
         elif path.is_dir():
             ctx = _Ctx(text_field, on_error, report, path)
-            for f in _walk(path):
+            for f in _walk(path, report):
                 if f.is_dir():
                     yield from _read_dataset_dir(ctx, f)
                 else:

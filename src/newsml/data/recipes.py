@@ -42,7 +42,7 @@ from pathlib import Path
 
 from newsml.data.document import Document, ReadReport
 from newsml.data.normalize import fix_mojibake
-from newsml.errors import InputError
+from newsml.errors import MissingInputError
 
 __all__ = ["Recipe", "RECIPES", "list_recipes", "get_recipe", "recipe_files", "shared_data_dir"]
 
@@ -205,7 +205,7 @@ def get_recipe(name: str, data_dir: str | os.PathLike | None = None) -> tuple[Re
     root = shared_data_dir(data_dir)
     path = root / recipe.path
     if not path.is_file():
-        raise InputError(f"recipe {name!r}: {path} not found; put the shared data in ../shared/data, or pass "
+        raise MissingInputError(f"recipe {name!r}: {path} not found; put the shared data in ../shared/data, or pass "
                          "--data-dir DIR (or set NEWSML_DATA_DIR)")
     return recipe, path
 

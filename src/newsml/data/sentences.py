@@ -58,6 +58,9 @@ _PUNCT_ONLY = re.compile(r"^[\W_]{1,3}$")
 _QUOTE_QUOTE = re.compile(r"(?<=[.!?][\"”'’])\s+(?=[\"“][A-Z])")
 _ELLIPSIS = re.compile(r"(?:(?<=\.\.\.)|(?<=…))\s*(?=[\"“]?[A-Z][a-z])")
 _INITIALISM = re.compile(r"(?<=\b[A-Z]\.[A-Z]\.)\s+(?=([A-Z][a-z]*)\b)")
+# sentence ends of other scripts, which pysbd's English rules do not know: Chinese/Japanese full-width
+# stops (no space follows), the Devanagari danda and the Arabic question mark / Urdu full stop
+_OTHER_SCRIPT_END = re.compile(r"(?<=[。！？])(?![”」』）。！？])\s*|(?<=[。！？][”」』）])\s*|(?<=[।॥؟۔])\s+")
 
 
 @lru_cache(maxsize=1024)
@@ -293,10 +296,17 @@ def iter_sentences(text: str) -> Iterator[str]:
                     pending = pending + ("" if _PUNCT_ONLY.match(raw) else " ") + raw
                     continue
                 if pending is not None:
-                    yield from _split_more(pending)
+                    yield from _finish(pending)
                 pending = raw
             if pending is not None:
-                yield from _split_more(pending)
+                yield from _finish(pending)
+
+
+def _finish(sentence: str) -> Iterator[str]:
+    for part in _split_more(sentence):
+        for p in _OTHER_SCRIPT_END.split(part):
+            if p.strip():
+                yield p.strip()
 
 
 def _raw_sentences(line: str, seg) -> Iterator[str]:
@@ -364,7 +374,9 @@ _FAST_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "cap
                 "gov", "pres", "amb", "insp", "supt", "rev", "st", "mt", "ft", "jr", "sr", "co", "corp", "inc", "ltd",
                 "no", "vs", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                 "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"}
-_FAST_BOUNDARY = re.compile(r"(?<=[.!?])([\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# a sentence end, then a capital letter or a letter of a script without case (Arabic, Hindi...)
+_FAST_BOUNDARY = re.compile(r"(?<=[.!?\u061f\u0964])([\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?(?:[A-Z0-9]|[^\W\d_a-z]))"
+                            r"|(?<=[\u3002\uff01\uff1f])([\"'\u201d\u2019)\]\u300d\u300f]*)\s*(?=\S)")
 
 
 def fast_split_sentences(text: str) -> list[str]:
@@ -387,8 +399,11 @@ def fast_split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for m in _FAST_BOUNDARY.finditer(line):
-            end = m.start(1) + len(m.group(1))
-            head = line[start:m.start(1)]
+            g = 1 if m.group(1) is not None else 2
+            if m.group(2) is not None and m.end() == len(line):
+                continue
+            end = m.start(g) + len(m.group(g))
+            head = line[start:m.start(g)]
             last = head.rsplit(None, 1)[-1].rstrip(".").lower() if head.strip() else ""
             if last in _FAST_ABBREV or (len(last) == 1 and last.isalpha()):
                 continue

@@ -30,18 +30,37 @@ def canonical_split_name(name: str) -> str:
     return _ALIASES.get(name, name)
 
 
-def parse_split_spec(spec: str | dict | None) -> dict[str, float]:
-    """Parse ``"train=0.8,validation=0.1,test=0.1"`` (fractions are normalised to sum to 1).
+def parse_split_spec(spec: str | dict | None, names: str | Sequence[str] | None = None) -> dict[str, float]:
+    """Parse ``"train=0.8,validation=0.1,test=0.1"``: known split names, shares that sum to 1.
+
+    Parameters
+    ----------
+    spec : str, dict or None
+        ``NAME=SHARE`` pairs (``dev``/``valid`` count as ``validation``); None gives the 80/10/10 default.
+    names : str or list of str, optional
+        Extra split names to allow besides ``train``, ``validation`` and ``test`` (``"tune,holdout"``).
 
     Raises
     ------
     ConfigError
-        For malformed specs, naming the offending part.
+        For malformed specs, unknown split names (a typo such as ``tset``), negative shares or shares that do
+        not sum to 1, naming the offending part.
+
+    Examples
+    --------
+    >>> parse_split_spec("train=0.9,tset=0.1")
+    Traceback (most recent call last):
+    ...
+    newsml.errors.ConfigError: --split: unknown split name 'tset' (did you mean 'test'?); allowed: train, validation, test (declare others with --split-names)
+    >>> parse_split_spec("train=0.5,tune=0.5", names="tune")
+    {'train': 0.5, 'tune': 0.5}
     """
     if spec is None:
         return dict(DEFAULT_SPLIT)
+    allowed = ["train", "validation", "test"] + [canonical_split_name(n) for n in _as_names(names)
+                                                   if canonical_split_name(n) not in ("train", "validation", "test")]
     if isinstance(spec, dict):
-        parts = list(spec.items())
+        parts = [(str(k), v) for k, v in spec.items()]
     else:
         parts = []
         for piece in str(spec).split(","):
@@ -50,20 +69,38 @@ def parse_split_spec(spec: str | dict | None) -> dict[str, float]:
             name, eq, value = piece.partition("=")
             if not eq:
                 raise ConfigError(f"--split: {piece!r} is not NAME=FRACTION (e.g. 'train=0.8,test=0.2')")
-            parts.append((name.strip(), value.strip()))
+            parts.append((name.strip(), value.strip() if isinstance(value, str) else value))
+    if not parts:
+        raise ConfigError(f"--split: {spec!r} names no split (e.g. 'train=0.8,test=0.2')")
     out: dict[str, float] = {}
     for name, value in parts:
         try:
             frac = float(value)
-        except ValueError:
+        except (TypeError, ValueError):
             raise ConfigError(f"--split: fraction for {name!r} is {value!r}, not a number") from None
-        if frac < 0 or not name:
+        if not name or not frac >= 0 or frac == float("inf"):
             raise ConfigError(f"--split: {name!r}={value!r} must be a name with a non-negative fraction")
-        out[canonical_split_name(name)] = out.get(canonical_split_name(name), 0.0) + frac
+        key = canonical_split_name(name)
+        if key not in allowed:
+            import difflib
+
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"--split: unknown split name {name!r}{hint}; allowed: {', '.join(allowed)} "
+                              "(declare others with --split-names)")
+        out[key] = out.get(key, 0.0) + frac
     total = sum(out.values())
-    if total <= 0:
-        raise ConfigError("--split: fractions must sum to more than 0")
+    if abs(total - 1.0) > 1e-3:
+        raise ConfigError(f"--split: the shares sum to {total:g}, not 1 ({spec if isinstance(spec, str) else out})")
     return {k: v / total for k, v in out.items()}
+
+
+def _as_names(names: str | Sequence[str] | None) -> list[str]:
+    if names is None:
+        return []
+    if isinstance(names, str):
+        return [n.strip() for n in names.split(",") if n.strip()]
+    return [str(n).strip() for n in names if str(n).strip()]
 
 
 def _stable_key(value: str, seed: int) -> str:

@@ -21,17 +21,19 @@ from newsml.evaluate.bootstrap import (
     paired_bootstrap,
     permutation_test,
 )
-from newsml.evaluate.metrics import (
+from newsml.evaluate.classification import (
     classification_report,
     compare_classifiers,
-    compare_summarizers,
     expected_calibration_error,
+)
+from newsml.evaluate.splits import cross_validate, cv_folds, iterative_stratified_folds
+from newsml.evaluate.summarization import (
+    compare_summarizers,
     length_stats,
     novel_ngram_ratio,
     rouge_scores,
     summarization_report,
 )
-from newsml.evaluate.splits import cross_validate, cv_folds, iterative_stratified_folds
 
 __all__ = [
     "CI",

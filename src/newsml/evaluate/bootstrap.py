@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from newsml.errors import InputError, InputTypeError
+
 
 @dataclass(frozen=True)
 class CI:
@@ -38,7 +40,7 @@ class CI:
 
 def _as_metric(data) -> tuple[Callable[[np.ndarray], float], int]:
     if callable(data):
-        raise TypeError("pass (metric, n) for a callable metric")
+        raise InputTypeError("pass (metric, n) for a callable metric")
     arr = np.asarray(data, dtype=np.float64)
     return (lambda idx: float(arr[idx].mean())), len(arr)
 
@@ -52,7 +54,7 @@ def bootstrap_ci(data, n: int | None = None, *, n_boot: int = 1000, level: float
     """
     if callable(data):
         if n is None:
-            raise TypeError("bootstrap_ci(metric, n): n is required with a callable metric")
+            raise InputTypeError("bootstrap_ci(metric, n): n is required with a callable metric")
         metric = data
     else:
         metric, n = _as_metric(data)
@@ -87,7 +89,7 @@ def paired_bootstrap(metric_a, metric_b, n: int | None = None, *, n_boot: int = 
     fa, na = (metric_a, n) if callable(metric_a) else _as_metric(metric_a)
     fb, nb = (metric_b, n) if callable(metric_b) else _as_metric(metric_b)
     if na != nb or na is None:
-        raise ValueError(f"paired_bootstrap: systems scored on different numbers of items ({na} vs {nb})")
+        raise InputError(f"paired_bootstrap: systems scored on different numbers of items ({na} vs {nb})")
     rng = np.random.default_rng(seed)
     full = fa(np.arange(na)) - fb(np.arange(na))
     diffs = np.empty(n_boot)
@@ -156,7 +158,7 @@ def permutation_test(scores_a, scores_b, *, n_perm: int = 10000, seed: int = 0) 
     a = np.asarray(scores_a, dtype=np.float64)
     b = np.asarray(scores_b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"permutation_test: systems scored on different numbers of items ({a.size} vs {b.size})")
+        raise InputError(f"permutation_test: systems scored on different numbers of items ({a.size} vs {b.size})")
     d = a - b
     if d.size == 0:
         return float("nan")

@@ -1,7 +1,7 @@
 """PNG plots for reports (matplotlib, Agg backend): confusion matrix, per-label F1, metric bars with CIs.
 
-Each function takes report dicts from :mod:`newsml.evaluate.metrics` and returns a matplotlib
-figure; :func:`newsml.experiment.rundir.save_figure_atomic` writes it.
+Each function takes report dicts from :mod:`newsml.evaluate.classification` or
+:mod:`newsml.evaluate.summarization` and returns a matplotlib figure; :func:`newsml.experiment.rundir.save_figure_atomic` writes it.
 
 Examples
 --------

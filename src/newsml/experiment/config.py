@@ -16,7 +16,7 @@ Examples
 >>> load_config({"name": "demo", "dataset": {"source": "x"}, "colour": 1})
 Traceback (most recent call last):
 ...
-newsml.errors.ConfigError: colour: unknown key; allowed: name, description, seed, dataset, classifiers, summarizers, evaluation
+newsml.errors.ConfigError: colour: unknown key; allowed: name, description, seed, dataset, classifiers, summarizers, evaluation, engine
 """
 
 from __future__ import annotations
@@ -90,6 +90,18 @@ class EvaluationConfig(_Strict):
                                                     "to record peak Python heap memory (0: off)")
 
 
+class EngineConfig(_Strict):
+    """How ``newsml annotate --config`` runs the corpus job (see ``docs/scale.md``)."""
+
+    name: Literal["local", "ray"] = "local"
+    address: str | None = Field(None, description="Ray cluster to join (default: start a local Ray)")
+    batch_size: int = Field(64, ge=1)
+    workers: int = Field(1, ge=0, description="worker processes (local) or actors (ray; 0 = CPUs - 1)")
+    num_cpus: int | None = Field(None, ge=1, description="CPUs of the local Ray")
+    rows_per_part: int = Field(10_000, ge=1)
+    out: str | None = Field(None, description="output folder (default: --out)")
+
+
 class ExperimentConfig(_Strict):
     """A whole run: data -> classifiers and/or summarisers -> evaluation."""
 
@@ -100,6 +112,7 @@ class ExperimentConfig(_Strict):
     classifiers: list[ComponentConfig] = Field(default_factory=list)
     summarizers: list[SummarizerConfig] = Field(default_factory=list)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    engine: EngineConfig | None = Field(None, description="corpus job settings (newsml annotate --config)")
 
     @field_validator("classifiers")
     @classmethod
@@ -157,15 +170,10 @@ def _check_components(items: list, kind: str) -> list:
 
 def _default_name(kind: str, index: int) -> str:
     """``name: default`` -> the library default (``DEFAULT_SUMMARIZER`` / ``DEFAULT_CLASSIFIER``)."""
-    import importlib
+    from newsml.classify import DEFAULT_CLASSIFIER
+    from newsml.summarize import DEFAULT_SUMMARIZER
 
-    module = importlib.import_module("newsml.summarize" if kind == "summarizer" else "newsml.classify")
-    attr = f"DEFAULT_{kind.upper()}"
-    name = getattr(module, attr, "zero-shot" if kind == "classifier" else None)
-    if not name:
-        raise _ItemError(index, "name", f"no default {kind} is defined ({module.__name__}.{attr}); name one of: "
-                                        f"{', '.join(_allowed_names(kind))}")
-    return str(name)
+    return DEFAULT_SUMMARIZER if kind == "summarizer" else DEFAULT_CLASSIFIER
 
 
 def _allowed_names(kind: str) -> list[str]:

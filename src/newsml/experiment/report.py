@@ -295,6 +295,29 @@ def compare_runs(run_dirs: list[str | Path], out: str | Path | None = None, *, n
         for kind in systems:
             for key, res in r["metrics"].get(kind, {}).items():
                 systems[kind].append((f"{n}/{key}", res, key, k_run))
+    tables, plot_values, plot_keys = _system_tables(systems)
+    md += tables
+    rows = _paired_rows_across_runs(runs, systems, n_boot, seed)
+    if rows:
+        md += ["## Paired comparisons (documents shared by both runs)", "", _table(COMPARISON_HEADER, rows), ""]
+    else:
+        md += ["No two runs share documents, so no paired test was run.", ""]
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        if plot_values and plot_keys:
+            from newsml.evaluate import plots
+
+            fig = plots.metric_bars_figure(plot_values, plot_keys, title="Runs compared (95% bootstrap CI)")
+            rd.save_figure_atomic(fig, out / "comparison.png")
+            md += ["![comparison](comparison.png)", ""]
+        rd.write_text_atomic(out / "report.md", "\n".join(md).rstrip() + "\n")
+    return "\n".join(md).rstrip() + "\n"
+
+
+def _system_tables(systems: dict[str, list[tuple[str, dict, str, int]]]) -> tuple[list[str], dict[str, dict], list[str]]:
+    """Markdown tables of every system per task, and the headline values to plot."""
+    md: list[str] = []
     plot_values: dict[str, dict] = {}
     plot_keys: list[str] = []
     for kind, title, keyfn in (("classifiers", "Classification", classification_keys),
@@ -311,8 +334,15 @@ def compare_runs(run_dirs: list[str | Path], out: str | Path | None = None, *, n
         for label, res, _, _ in systems[kind]:
             plot_values[label] = {k: res["report"]["metrics"][k] for k in main if k in res["report"]["metrics"]}
         plot_keys += [k for k in main if k not in plot_keys]
-    rows = []
+    return md, plot_values, plot_keys
+
+
+def _paired_rows_across_runs(runs: list[dict], systems: dict[str, list[tuple[str, dict, str, int]]],
+                             n_boot: int, seed: int) -> list[list[str]]:
+    """Paired-test table rows for same-kind systems of different runs, on the documents both scored."""
+    rows: list[list[str]] = []
     for kind, kind1 in (("classifiers", "classifier"), ("summarizers", "summarizer")):
+        compare = compare_classifier_preds if kind == "classifiers" else compare_summary_preds
         pairs = [(a, b) for a, b in itertools.combinations(systems[kind], 2) if a[3] != b[3]][:MAX_PAIRS]
         for (la, _, sa, ka), (lb, _, sb, kb) in pairs:
             pa = {p["id"]: p for p in runs[ka]["preds"] if p["system"] == sa and p["kind"] == kind1}
@@ -320,24 +350,6 @@ def compare_runs(run_dirs: list[str | Path], out: str | Path | None = None, *, n
             ids = [i for i in pa if i in pb]
             if len(ids) < 2:
                 continue
-            if kind == "classifiers":
-                res = compare_classifier_preds(pa, pb, ids, n_boot, seed)
-                rows += _comparison_rows({"classifiers": [{"a": la, "b": lb, "n": len(ids), "result": res}]})
-            else:
-                res = compare_summary_preds(pa, pb, ids, n_boot, seed)
-                rows += _comparison_rows({"summarizers": [{"a": la, "b": lb, "n": len(ids), "result": res}]})
-    if rows:
-        md += ["## Paired comparisons (documents shared by both runs)", "", _table(COMPARISON_HEADER, rows), ""]
-    else:
-        md += ["No two runs share documents, so no paired test was run.", ""]
-    if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        if plot_values and plot_keys:
-            from newsml.evaluate import plots
-
-            fig = plots.metric_bars_figure(plot_values, plot_keys, title="Runs compared (95% bootstrap CI)")
-            rd.save_figure_atomic(fig, out / "comparison.png")
-            md += ["![comparison](comparison.png)", ""]
-        rd.write_text_atomic(out / "report.md", "\n".join(md).rstrip() + "\n")
-    return "\n".join(md).rstrip() + "\n"
+            res = compare(pa, pb, ids, n_boot, seed)
+            rows += _comparison_rows({kind: [{"a": la, "b": lb, "n": len(ids), "result": res}]})
+    return rows

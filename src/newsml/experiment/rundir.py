@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from newsml.outdir import file_mode
+
 COMPLETE = "COMPLETE"
 RUN_INFO = "run.json"
 PACKAGES = ("newsml", "numpy", "scipy", "scikit-learn", "torch", "transformers", "sentence-transformers",
@@ -60,6 +62,7 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600; run files follow the umask like any other file
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -179,8 +182,6 @@ def environment() -> dict[str, Any]:
             pkgs[name] = version(name)
         except PackageNotFoundError:
             pkgs[name] = None
-    import newsml
-
     return {
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
@@ -188,7 +189,7 @@ def environment() -> dict[str, Any]:
         "cpu": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "packages": pkgs,
-        "git": _git_commit(Path(newsml.__file__).resolve().parent),
+        "git": _git_commit(Path(__file__).resolve().parents[1]),
         "env": {k: os.environ[k] for k in ("HF_HUB_OFFLINE", "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS")
                 if k in os.environ},
         "argv": sys.argv,

@@ -37,9 +37,13 @@ from typing import Any
 
 import numpy as np
 
-from newsml.errors import ConfigError, InputError, NotFittedError
+from newsml.errors import ConfigError, NotFittedError
 from newsml.experiment import rundir as rd
 from newsml.experiment.config import ComponentConfig, ExperimentConfig, config_to_dict, load_config
+from newsml.experiment.data import Data as _Data
+from newsml.experiment.data import prepare_data
+from newsml.experiment.measure import peak_memory_mib
+from newsml.outdir import OutputFolder
 from newsml.utils import jsonable_params
 
 
@@ -56,103 +60,6 @@ class RunResult:
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------------------------------- data
-def _rows(ds) -> list[dict[str, Any]]:
-    cols = [c for c in ("id", "text", "title", "sentences", "labels", "summary") if c in ds.column_names]
-    out = []
-    for i, r in enumerate(ds.select_columns(cols).to_list() if cols else []):
-        r.setdefault("id", str(i))
-        r["id"] = str(r["id"])
-        r["labels"] = [str(x) for x in (r.get("labels") or [])]
-        r["summary"] = r.get("summary") or ""
-        r["text"] = r.get("text") or ""
-        out.append(r)
-    return out
-
-
-def load_splits(cfg: ExperimentConfig) -> dict[str, list[dict[str, Any]]]:
-    """Load the configured dataset as ``{split: [row, ...]}`` (rows: id, text, labels, summary)."""
-    try:
-        from newsml.data import load_dataset
-    except ImportError as exc:  # pragma: no cover - the preprocessing package provides it
-        raise ConfigError(f"dataset.source: newsml.data.load_dataset is unavailable ({exc})") from None
-    d = cfg.dataset
-    opts = dict(d.options)
-    opts.setdefault("seed", cfg.seed)
-    opts.setdefault("progress", False)
-    if d.data_dir:
-        opts["data_dir"] = d.data_dir
-    try:
-        dd = load_dataset(d.source, **opts)
-    except TypeError as exc:
-        raise ConfigError(f"dataset.options: {exc}") from None
-    if hasattr(dd, "keys"):
-        return {name: _rows(dd[name]) for name in dd.keys()}
-    return {"all": _rows(dd)}
-
-
-def _pick_eval(cfg: ExperimentConfig, splits: dict[str, list]) -> str:
-    want = cfg.dataset.eval_split
-    if want:
-        if want not in splits:
-            raise ConfigError(f"dataset.eval_split: no split {want!r}; allowed: {', '.join(splits)}")
-        return want
-    for name in ("test", "validation"):
-        if name in splits and splits[name]:
-            return name
-    if len(splits) == 1:
-        return next(iter(splits))
-    for name in ("train", "all"):
-        if name in splits:
-            return name
-    return next(iter(splits))
-
-
-def _subsample(rows: list, n: int | None, seed: int) -> list:
-    if n is None or n >= len(rows):
-        return rows
-    idx = np.sort(np.random.default_rng(seed).choice(len(rows), n, replace=False))
-    return [rows[i] for i in idx]
-
-
-@dataclass
-class _Data:
-    eval_split: str
-    eval_rows: list[dict[str, Any]]
-    train_rows: list[dict[str, Any]]
-    val_rows: list[dict[str, Any]]
-    multi_label: bool
-    info: dict[str, Any]
-
-
-def prepare_data(cfg: ExperimentConfig) -> _Data:
-    splits = load_splits(cfg)
-    d = cfg.dataset
-    name = _pick_eval(cfg, splits)
-    rows = splits[name]
-    if d.limit:
-        rows = rows[: d.limit]
-    rows = _subsample(rows, d.sample, cfg.seed)
-    if not rows:
-        raise InputError(f"dataset {d.source!r}: the evaluation split {name!r} is empty")
-    train = splits.get(d.train_split, []) if d.train_split != name else []
-    train = _subsample(train, d.train_limit, cfg.seed)
-    val = splits.get(d.validation_split, []) if d.validation_split != name else []
-    labelled = [r for r in rows + train if r["labels"]]
-    if d.multi_label == "auto":
-        multi = any(len(r["labels"]) != 1 for r in labelled) if labelled else False
-    else:
-        multi = bool(d.multi_label)
-    info = {
-        "source": d.source, "eval_split": name, "splits": {k: len(v) for k, v in splits.items()},
-        "n_eval": len(rows), "n_train": len(train), "n_validation": len(val), "multi_label": multi,
-        "fingerprint": rd.data_fingerprint(rows), "train_fingerprint": rd.data_fingerprint(train),
-        "labels": sorted({x for r in rows for x in r["labels"]}),
-        "n_with_summary": sum(bool(r["summary"]) for r in rows),
-    }
-    return _Data(name, rows, train, val, multi, info)
 
 
 # ----------------------------------------------------------------------------------- helpers
@@ -180,16 +87,36 @@ def _build(registry, comp: ComponentConfig, seed: int, extra: dict[str, Any]):
     return registry.build(comp.name, **params), params
 
 
-def peak_memory_mib(fn: Callable[[], Any]) -> float:
-    """Peak Python heap (MiB, tracemalloc) while ``fn()`` runs; torch tensor memory is not seen."""
-    import tracemalloc
+def _newsml_version() -> str:
+    from newsml._version import __version__
 
-    tracemalloc.start()
+    return __version__
+
+
+def _full_params(kind: str, comp: ComponentConfig, seed: int, multi_label: bool) -> dict[str, Any]:
+    """Every constructor parameter of the component as it will be built (defaults included)."""
+    from newsml.registry import classifiers, summarizers
+
+    if kind == "classifier":
+        obj, _ = _build(classifiers, comp, seed, {"multi_label": multi_label})
+    else:
+        obj, _ = _build(summarizers, comp, seed, {})
+    return _params_of(obj, comp.params)
+
+
+def _params_of(obj: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """``obj.get_params()``; for a plug-in without it, its ``__init__`` defaults updated with ``given``."""
+    if hasattr(obj, "get_params"):
+        return jsonable_params(obj.get_params(deep=False))
+    import inspect
+
     try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
+        sig = inspect.signature(type(obj)).parameters
+    except (TypeError, ValueError):
+        sig = {}
+    defaults = {k: p.default for k, p in sig.items() if p.default is not inspect.Parameter.empty}
+    return jsonable_params({**defaults, **given})
+
 
 
 def _gold(rows: list[dict[str, Any]], multi: bool) -> list:
@@ -252,7 +179,8 @@ def _run_classifier(cfg: ExperimentConfig, i: int, comp: ComponentConfig, data: 
         preds.append({"system": comp.key, "kind": "classifier", "id": r["id"], "gold": g, "pred": p,
                       "top_scores": top})
     result = {
-        "kind": "classifier", "id": comp.key, "name": canonical, "params": jsonable_params(params), "fitted": do_fit,
+        "kind": "classifier", "id": comp.key, "name": canonical, "params": _params_of(clf, params),
+        "config_params": jsonable_params(params), "newsml_version": _newsml_version(), "fitted": do_fit,
         "classes": classes, "n_train": len(train) if do_fit else 0,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
                    "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
@@ -321,7 +249,8 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
                       "sentences": list(getattr(o, "sentences", []) or []), "reference": r["summary"],
                       "scores": scores})
     result = {
-        "kind": "summarizer", "id": comp.key, "name": canonical, "params": jsonable_params(params), "fitted": do_fit,
+        "kind": "summarizer", "id": comp.key, "name": canonical, "params": _params_of(summ, params),
+        "config_params": jsonable_params(params), "newsml_version": _newsml_version(), "fitted": do_fit,
         "options": comp.options, "n_train": len(train) if do_fit else 0,
         "eval_docs_in_pretrained_training": n_seen,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
@@ -395,22 +324,31 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
     cfg = config if isinstance(config, ExperimentConfig) else load_config(config, overrides)
     set_seeds(cfg.seed)
     resolved = config_to_dict(cfg)
+    inputs = [cfg.dataset.source] if Path(cfg.dataset.source).exists() else []
+    if out is not None:
+        OutputFolder(out, "run", inputs=inputs, atomic=False, flag="run folder").check()  # fail before the work
     data = prepare_data(cfg)
     run_hash = rd.stable_hash({"config": resolved, "data": data.info["fingerprint"],
-                               "train": data.info["train_fingerprint"]})
+                               "train": data.info["train_fingerprint"], "newsml_version": _newsml_version()})
     root = runs_root() / cfg.name
     if out is not None:
         path = Path(out)
     else:
         found = None if force else _find_resumable(root, run_hash)
         path = found or _new_dir(root)
-    if force and path.exists():
+    with OutputFolder(path, "run", inputs=inputs, atomic=False, flag="run folder"):
+        return _run_in(path, cfg, resolved, data, run_hash, root, out, force, log)
+
+
+def _run_in(path: Path, cfg: ExperimentConfig, resolved: dict[str, Any], data: _Data, run_hash: str, root: Path,
+            out, force: bool, log: Callable[[str], None]) -> RunResult:
+    """The run itself, in ``path`` (checked and locked by the caller)."""
+    if force:
         for p in (path / "parts", path / rd.COMPLETE):
             if p.is_dir():
                 shutil.rmtree(p)
             elif p.exists():
                 p.unlink()
-    path.mkdir(parents=True, exist_ok=True)
     if rd.is_complete(path) and not force:
         try:
             if rd.read_json(path / rd.RUN_INFO).get("run_hash") == run_hash:
@@ -425,7 +363,7 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
     rd.write_json_atomic(path / "environment.json", rd.environment())
     rd.write_json_atomic(path / "data.json", data.info)
     rd.write_json_atomic(path / rd.RUN_INFO, {"name": cfg.name, "run_hash": run_hash, "started": rd.utc_now(),
-                                              "seed": cfg.seed})
+                                              "seed": cfg.seed, "newsml_version": _newsml_version()})
 
     results: dict[str, dict[str, dict]] = {"classifiers": {}, "summarizers": {}}
     all_preds: list[dict] = []
@@ -436,6 +374,8 @@ def run_experiment(config: str | Path | dict[str, Any] | ExperimentConfig, overr
         part = path / "parts" / f"{kind}-{_safe(comp.key)}"
         scoring = {k: resolved["evaluation"][k] for k in ("n_boot", "level", "embeddings", "encoder")}
         part_hash = rd.stable_hash({"component": comp.model_dump(mode="json"), "kind": kind, "seed": cfg.seed,
+                                    "params": _full_params(kind, comp, cfg.seed, data.multi_label),
+                                    "newsml_version": _newsml_version(),
                                     "dataset": resolved["dataset"], "evaluation": scoring,
                                     "data": data.info["fingerprint"], "train": data.info["train_fingerprint"]})
         done = part / "done.json"

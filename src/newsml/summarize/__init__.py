@@ -33,19 +33,6 @@ from newsml.registry import summarizers
 #: the summariser used when none is named (CLI and experiment configs)
 DEFAULT_SUMMARIZER = "supervised"
 
-_BUILTINS = {
-    "lead": "newsml.summarize.lead:LeadSummarizer",
-    "textrank": "newsml.summarize.graph:TextRankSummarizer",
-    "lexrank": "newsml.summarize.graph:LexRankSummarizer",
-    "centroid": "newsml.summarize.embedding:CentroidSummarizer",
-    "mmr": "newsml.summarize.embedding:MMRSummarizer",
-    "supervised": "newsml.summarize.supervised:SupervisedSummarizer",
-    "seq2seq": "newsml.summarize.seq2seq:Seq2SeqSummarizer",
-}
-
-for _name, _target in _BUILTINS.items():
-    summarizers.register(_name, _target)
-
 
 def get_summarizer(name: str | None = None, **params):
     """Build the summariser registered as ``name`` (None: :data:`DEFAULT_SUMMARIZER`) with ``params``."""

@@ -36,7 +36,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -50,12 +49,12 @@ from sklearn.base import BaseEstimator
 from newsml.data.article import get_splitter, split_document  # noqa: F401 - split_document re-exported
 from newsml.data.lead import clean_first_sentence, is_page_furniture, strip_lead  # noqa: F401 - re-exported
 from newsml.data.sentences import fast_split_sentences, split_sentences  # noqa: F401 - re-exported
-from newsml.errors import ConfigError, InputError, ModelLoadError
-
-CONFIG_FILE = "newsml_summarizer.json"
-WEIGHTS_FILE = "weights.safetensors"
-
-_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+from newsml.errors import ConfigError, InputError
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES, check_cap, cut_text
+from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
+from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
+from newsml.scripts import count_words, cut_words
+from newsml.scripts import words as _unicode_words
 
 
 @dataclass
@@ -74,6 +73,10 @@ class Summary:
         abstractive ones, the generation score of the text (when available).
     method:
         Registry name of the summariser that produced it.
+    truncated:
+        None when the whole document was scored; else what was cut to bound the cost
+        (``max_input_chars``/``max_input_sentences``, see :mod:`newsml.limits`): ``reason``,
+        ``input_chars``/``scored_chars`` and ``input_sentences``/``scored_sentences`` (None when not known).
 
     Examples
     --------
@@ -85,6 +88,7 @@ class Summary:
     sentences: list[int] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     method: str = ""
+    truncated: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,13 +102,14 @@ class _Doc:
     title: str = ""
     paragraph_first: list[bool] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    cut: dict[str, Any] | None = None
 
 
 # --------------------------------------------------------------------------- sentences come from data/
 def _is_junk(sentence: str) -> bool:
     if is_page_furniture(sentence):
         return True
-    return len(_WORD_RE.findall(sentence)) < 2
+    return len(_unicode_words(sentence)) < 2  # words of any script (a 2-character Chinese clause counts)
 
 
 def _get_splitter(name: str | None):
@@ -116,12 +121,12 @@ def _default_splitter():
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
-    return [w.lower() for w in _WORD_RE.findall(text)]
+    """Lower-cased word tokens of any script (letters/digits, inner apostrophes kept; see :mod:`newsml.scripts`)."""
+    return _unicode_words(text)
 
 
 def _count_words(text: str) -> int:
-    return len(text.split())
+    return count_words(text)
 
 
 # --------------------------------------------------------------------------- the base class
@@ -218,7 +223,15 @@ class BaseSummarizer(BaseEstimator):
         return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))]
 
     # ------------------------------------------------------------------ shared machinery
+    def _caps(self) -> tuple[int | None, int | None]:
+        """``(max_input_chars, max_input_sentences)``: the per-document cost caps (None: no cap)."""
+        where = self.name or type(self).__name__
+        chars = getattr(self, "max_input_chars", DEFAULT_MAX_INPUT_CHARS)  # plug-ins without the keyword
+        sents = getattr(self, "max_input_sentences", DEFAULT_MAX_INPUT_SENTENCES)  # get the defaults
+        return check_cap("max_input_chars", chars, where), check_cap("max_input_sentences", sents, where)
+
     def _prepare(self, texts: Sequence[Any], limit: int | None = None) -> list[_Doc]:
+        max_chars, max_sents = self._caps()
         docs = []
         for i, t in enumerate(texts):
             title = ""
@@ -245,10 +258,19 @@ class BaseSummarizer(BaseEstimator):
                     sents[0] = clean_first_sentence(sents[0])
                 if not (isinstance(firsts, (list, tuple)) and len(firsts) == len(sents)):
                     firsts = [j == 0 for j in range(len(sents))]
-                docs.append(_Doc(sents, str(title), [bool(f) for f in firsts]))
+                doc = _Doc(sents, str(title), [bool(f) for f in firsts])
+                doc.cut = _cap_sentences(doc, max_chars, max_sents, None)
             else:
-                sents, firsts = split_document(str(text), _get_splitter(getattr(self, "splitter", None)), limit)
-                docs.append(_Doc(sents, str(title), firsts))
+                text, cut = cut_text(str(text), max_chars)  # before splitting: the splitter is linear too
+                # split one sentence past the cap (to know a cut happened), or only what the method needs
+                split_limit = None if max_sents is None else max_sents + 1
+                if limit is not None:
+                    split_limit = limit if split_limit is None else min(split_limit, limit)
+                sents, firsts = split_document(text, _get_splitter(getattr(self, "splitter", None)), split_limit)
+                doc = _Doc(sents, str(title), firsts)
+                stopped = split_limit is not None and len(sents) >= split_limit  # the rest was not split
+                doc.cut = _cap_sentences(doc, None, max_sents, cut, total_known=not stopped, input_chars=len(text))
+            docs.append(doc)
         return docs
 
     def _progress(self, iterable, total: int, step: int):
@@ -285,7 +307,7 @@ class BaseSummarizer(BaseEstimator):
                 ratio: float | None) -> Summary:
         n = len(doc.sentences)
         if n == 0:
-            return Summary("", [], [], self.name)
+            return Summary("", [], [], self.name, doc.cut)
         k = max_sentences
         if k is None and max_words is None and ratio is None:
             k = int(self._param("default_sentences", 3))
@@ -311,38 +333,34 @@ class BaseSummarizer(BaseEstimator):
             used += length
         if not chosen and k > 0 and max_words is not None and max_words > 0:
             best = self._order(doc, scores)[0]
-            text = " ".join(doc.sentences[best].split()[:max_words])
-            return Summary(text, [best], [float(s) for s in scores], self.name)
+            text = cut_words(doc.sentences[best], max_words)
+            return Summary(text, [best], [float(s) for s in scores], self.name, doc.cut)
         chosen.sort()
         text = " ".join(doc.sentences[i] for i in chosen)
-        return Summary(text, chosen, [float(s) for s in scores], self.name)
+        return Summary(text, chosen, [float(s) for s in scores], self.name, doc.cut)
 
     # ------------------------------------------------------------------ save / load
-    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """Learned state: (JSON-able dict, named arrays). Default: nothing learned."""
+    def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state: (JSON-able dict, named arrays); ``path`` is the save folder. Default: nothing."""
         return {}, {}
 
-    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-        """Restore what :meth:`_get_state` returned."""
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
+        """Restore what :meth:`_get_state` returned (``path`` is the save folder)."""
 
     def save(self, path: str | Path) -> Path:
         """Save to directory ``path``: ``newsml_summarizer.json`` + ``weights.safetensors`` (no pickle)."""
-        from newsml.utils import component_header, write_component
+        from newsml.persistence import save_component
 
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        state, arrays = self._get_state()
-        write_component(path, CONFIG_FILE, {**component_header(self), "state": state}, WEIGHTS_FILE, arrays)
-        return path
+        return save_component(self, path, "summarizer")
 
     @classmethod
     def load(cls, path: str | Path) -> BaseSummarizer:
-        """Load a summariser saved with :meth:`save` (the file names the class)."""
+        """Load a summariser saved with :meth:`save` (the file names a registered class)."""
         return load_summarizer(path)
 
 
 def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
-    """Load a saved summariser directory, building the class it names.
+    """Load a saved summariser directory; the class it names must be a registered summariser.
 
     ``overrides`` replace saved parameters (for example ``encoder`` or ``progress``).
 
@@ -354,31 +372,53 @@ def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
     >>> load_summarizer(d).default_sentences
     2
     """
-    import importlib
+    from newsml.persistence import load_component
 
-    path = Path(path)
-    cfg_file = path / CONFIG_FILE
-    if not cfg_file.exists():
-        raise ModelLoadError(f"{path}: not a saved newsml summariser (no {CONFIG_FILE}); save one with .save(dir)")
-    try:
-        config = json.loads(cfg_file.read_text())
-        module_name, _, qual = config["class"].partition(":")
-        klass = getattr(importlib.import_module(module_name), qual)
-    except (KeyError, json.JSONDecodeError, ImportError, AttributeError) as exc:
-        raise ModelLoadError(f"{cfg_file}: cannot read saved summariser: {exc}") from exc
-    params = dict(config.get("params", {}))
-    params.update(overrides)
-    obj = klass(**params)
-    arrays: dict[str, np.ndarray] = {}
-    if (path / WEIGHTS_FILE).exists():
-        from safetensors.numpy import load_file
-
-        arrays = load_file(str(path / WEIGHTS_FILE))
-    obj._set_state(config.get("state", {}), arrays)
-    return obj
+    return load_component(path, "summarizer", **overrides)
 
 
 # --------------------------------------------------------------------------- helpers
+def _cap_sentences(doc: _Doc, max_chars: int | None, max_sents: int | None,
+                   cut: dict[str, Any] | None, total_known: bool = True,
+                   input_chars: int | None = None) -> dict[str, Any] | None:
+    """Keep the first sentences of ``doc`` within the caps (news puts its key facts first).
+
+    ``max_chars`` is given for pre-split documents only (raw text was already cut by
+    :func:`newsml.limits.cut_text`, whose record is ``cut``). Returns the record of what was cut, or None.
+    """
+    n = len(doc.sentences)
+    keep = n
+    reasons = [cut["reason"]] if cut else []
+    if max_chars:
+        used = 0
+        for j, sent in enumerate(doc.sentences):
+            used += len(sent) + (1 if j else 0)
+            if used > max_chars and j > 0:
+                keep = j
+                reasons.append("max_input_chars")
+                break
+    if max_sents and keep > max_sents:
+        keep = max_sents
+        reasons.append("max_input_sentences")
+    if not reasons:
+        return None
+    if cut:
+        total_chars = cut["input_chars"]
+    elif input_chars is not None:
+        total_chars = input_chars
+    else:
+        total_chars = sum(len(x) for x in doc.sentences) + max(0, n - 1)
+    del doc.sentences[keep:]
+    del doc.paragraph_first[keep:]
+    scored_chars = sum(len(x) for x in doc.sentences) + max(0, keep - 1)
+    if cut and keep == n:
+        scored_chars = cut["scored_chars"]
+    return {"reason": "+".join(dict.fromkeys(reasons)), "input_chars": total_chars, "scored_chars": scored_chars,
+            "input_sentences": n if total_known and not cut else None,  # unknown when not all was split
+            "scored_sentences": keep, "max_input_chars": cut["max_input_chars"] if cut else max_chars,
+            "max_input_sentences": max_sents}
+
+
 def _as_list(texts: Any) -> list[Any]:
     if isinstance(texts, str):
         raise InputError("summarize() expects a list of texts, got one string; wrap it in a list")

@@ -1,5 +1,11 @@
 """``newsml summarize``: summarise files or folders from the command line.
 
+Every input is accounted for: documents are summarised in batches, an input the reader skips (empty,
+binary, unreadable) or a document the summariser fails on is recorded and the rest of the batch
+completes. stderr ends with ``N read, M skipped (reasons)``; ``--format json`` prints one record per
+skipped input (``{"id", "source", "skipped": true, "error"}``) and adds ``truncated`` to the record
+of a document cut to the per-document cost caps (``--max-input-chars``, ``--max-input-sentences``).
+
 Examples
 --------
 $ newsml summarize seeds/ --method lead --max-sentences 2
@@ -12,10 +18,14 @@ $ newsml summarize seeds/ --focus diplomatic_rupture
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
+from typing import Any
 
-from newsml.errors import InputError
+from newsml.clitools import BatchLog, did_you_mean, emit, emit_json
+from newsml.errors import InputError, NewsmlError, RegistryError
+
+BATCH = 32
 
 
 def build_summarizer(method: str | None, model: str | None):
@@ -23,7 +33,7 @@ def build_summarizer(method: str | None, model: str | None):
 
     ``--model`` is a saved summariser directory (loaded as is), a checkpoint for ``seq2seq`` (also
     chosen when ``--model`` is given without ``--method`` and is not a saved summariser), or the
-    sentence encoder of the embedding methods.
+    sentence encoder of the embedding methods. An unknown ``--method`` names the closest one.
     """
     import newsml
     from newsml.summarize import DEFAULT_SUMMARIZER
@@ -34,7 +44,11 @@ def build_summarizer(method: str | None, model: str | None):
     if model and method is None:
         method = "seq2seq"
     method = method or DEFAULT_SUMMARIZER
-    canonical = newsml.summarize.summarizers.canonical(method)
+    registry = newsml.summarize.summarizers
+    try:
+        canonical = registry.canonical(method)
+    except RegistryError as exc:
+        raise RegistryError(f"--method: {exc}{did_you_mean(method, registry.names())}") from exc
     if model:
         if canonical == "seq2seq":
             return newsml.get_summarizer("seq2seq", model_name=model)
@@ -47,22 +61,129 @@ def build_summarizer(method: str | None, model: str | None):
     return newsml.get_summarizer(canonical)
 
 
+def set_caps(component: Any, max_input_chars: int | None, max_input_sentences: int | None = None) -> None:
+    """Apply ``--max-input-chars``/``--max-input-sentences`` (0 = no cap) to a summariser."""
+    for key, value in (("max_input_chars", max_input_chars), ("max_input_sentences", max_input_sentences)):
+        if value is None:
+            continue
+        if value < 0:
+            raise InputError(f"--{key.replace('_', '-')} must be >= 0 (0: no cap), got {value}")
+        setattr(component, key, value or None)
+
+
+def summarize_isolated(summarizer, docs: list[Any], **limits: Any) -> list[Any]:
+    """Summaries of ``docs``; a document the summariser fails on gets its exception instead.
+
+    The batch is summarised in one call; if that fails, each document is summarised on its own so
+    that one bad document costs only itself.
+    """
+    try:
+        return list(summarizer.summarize(docs, **limits))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:  # noqa: BLE001 - retried one by one below
+        pass
+    out: list[Any] = []
+    for doc in docs:
+        try:
+            out.append(summarizer.summarize([doc], **limits)[0])
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded for this document only
+            out.append(exc)
+    return out
+
+
+def _same_failure(results: list[Any]) -> BaseException | None:
+    """The error when every result is the same newsml error (a bad option or model, not a bad document)."""
+    errors = [r for r in results if isinstance(r, BaseException)]
+    if len(results) > 1 and len(errors) == len(results) and isinstance(errors[0], NewsmlError) \
+            and len({(type(e), str(e)) for e in errors}) == 1:
+        return errors[0]
+    return None
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "out of memory while summarising (lower --max-input-chars / --max-input-sentences)"
+    if isinstance(exc, NewsmlError):
+        return str(exc)
+    return f"summariser failed: {type(exc).__name__}: {exc}"
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Run ``newsml summarize`` (see :func:`newsml.cli.build_parser` for the options)."""
-    from newsml.data import read_documents
+    from newsml.data import ReadReport, read_documents
 
+    for path in args.inputs:  # fail on a missing input before loading any model
+        if not str(path).startswith("hub:") and not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder")
     summarizer = build_summarizer(args.method, args.model)
-    docs = list(read_documents(args.inputs))
-    if not docs:
-        raise InputError(f"no documents found in {', '.join(args.inputs)}")
+    set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
     focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
-    summaries = summarizer.summarize(docs, max_sentences=args.max_sentences, max_words=args.max_words,
-                                     focus=focus)
-    for doc, s in zip(docs, summaries):
-        if args.format == "json":
-            print(json.dumps({"id": doc.id, "summary": s.text, "sentences": s.sentences}, ensure_ascii=False))
-        else:
-            print(f"== {doc.id} ({s.method}) ==")
-            print(s.text)
-            print()
+    limits = {"max_sentences": args.max_sentences, "max_words": args.max_words, "focus": focus}
+    log = BatchLog()
+    report = ReadReport()
+    seen_drops = 0
+    batch: list[Any] = []
+    as_json = args.format == "json"
+
+    def flush_drops() -> None:
+        nonlocal seen_drops
+        for rec in log.add_reader_report(report, seen_drops):
+            if as_json:
+                emit_json(rec)
+        seen_drops = len(report.dropped)
+
+    def flush() -> None:
+        results = summarize_isolated(summarizer, batch, **limits)
+        if log.read == len(batch) + len(log.skipped) and (err := _same_failure(results)) is not None:
+            raise err  # the first batch failed as a whole: the command is misconfigured
+        for doc, res in zip(batch, results):
+            _print_one(doc, res, log, as_json)
+        sys.stdout.flush()
+        batch.clear()
+
+    for doc in read_documents(args.inputs, report=report):
+        log.read += 1
+        flush_drops()
+        batch.append(doc)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    flush_drops()
+    print(f"newsml summarize: {log.line()}", file=sys.stderr)
+    if log.read == 0:
+        raise InputError(f"no documents found in {', '.join(map(str, args.inputs))}")
+    if log.read == len(log.skipped):
+        raise InputError(f"no document could be summarised ({len(log.skipped)} skipped, reasons above)")
     return 0
+
+
+def _print_one(doc: Any, res: Any, log: BatchLog, as_json: bool) -> None:
+    source = (getattr(doc, "meta", None) or {}).get("origin") or doc.id
+    if isinstance(res, BaseException):
+        rec = log.skip(source, _error_text(res), doc.id)
+        _print_skip(rec, as_json)
+        return
+    if not res.text.strip():
+        rec = log.skip(source, "no sentences to summarise", doc.id)
+        _print_skip(rec, as_json)
+        return
+    if res.truncated:
+        log.truncated += 1
+    if as_json:
+        rec = {"id": doc.id, "summary": res.text, "sentences": res.sentences}
+        if res.truncated:
+            rec["truncated"] = res.truncated
+        emit_json(rec)
+    else:
+        emit(f"== {doc.id} ({res.method}) ==")
+        emit(res.text)
+        emit("")
+
+
+def _print_skip(rec: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(rec)

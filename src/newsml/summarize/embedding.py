@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.summarize.base import BaseSummarizer, _Doc, _minmax
 
 
@@ -38,7 +39,8 @@ class _EmbeddingSummarizer(BaseSummarizer):
                  default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
                  focus_encoder: str | None = None, device: str = "cpu", batch_size: int = 64,
                  progress: bool | None = None, backend: str = "auto", quantize: bool = True,
-                 max_tokens: int | None = None) -> None:
+                 max_tokens: int | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         self.encoder = encoder
         self.position_weight = position_weight
         self.redundancy = redundancy
@@ -52,6 +54,8 @@ class _EmbeddingSummarizer(BaseSummarizer):
         self.backend = backend
         self.quantize = quantize
         self.max_tokens = max_tokens
+        self.max_input_chars = max_input_chars
+        self.max_input_sentences = max_input_sentences
 
     #: sentences whose embeddings are kept between calls (per summariser instance)
     cache_size = 20_000
@@ -128,6 +132,9 @@ class CentroidSummarizer(_EmbeddingSummarizer):
         the encoder's own limit, 256). At 48, ROUGE-1 on 200 held-out BBC articles moved by -0.1 to
         +0.5 (centroid and mmr, 40% and 3 sentences; ``experiments/results/encoder_speed.md``); the
         encoder ran 7% faster on articles with long sentences and no faster on typical BBC ones.
+    max_input_chars, max_input_sentences:
+        Per-document cost caps: at most this many characters are split and this many sentences
+        scored (the first ones; None: no cap). A cut is reported in ``Summary.truncated``.
 
     Examples
     --------
@@ -146,11 +153,13 @@ class CentroidSummarizer(_EmbeddingSummarizer):
             return base
         kept: list[int] = []
         skipped: list[int] = []
+        max_sim = np.full(len(E), -np.inf)  # best cosine of each sentence to a kept one (no n x n matrix)
         for i in base:
-            if kept and float(np.max(E[kept] @ E[i])) >= float(self.redundancy):
+            if kept and float(max_sim[i]) >= float(self.redundancy):
                 skipped.append(i)  # redundant: only used if nothing else is left
                 continue
             kept.append(i)
+            max_sim = np.maximum(max_sim, E @ E[i])
         return kept + skipped
 
 
@@ -161,7 +170,8 @@ class MMRSummarizer(_EmbeddingSummarizer):
     ----------
     lambda_:
         Trade-off between relevance (1.0) and novelty (0.0).
-    encoder, position_weight, redundancy, device, backend, quantize, max_tokens:
+    encoder, position_weight, redundancy, device, backend, quantize, max_tokens, max_input_chars,
+    max_input_sentences:
         See :class:`CentroidSummarizer`.
     default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress:
         Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
@@ -178,12 +188,14 @@ class MMRSummarizer(_EmbeddingSummarizer):
                  redundancy: float = 0.9, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",
                  batch_size: int = 64, progress: bool | None = None, backend: str = "auto",
-                 quantize: bool = True, max_tokens: int | None = None) -> None:
+                 quantize: bool = True, max_tokens: int | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         super().__init__(encoder=encoder, position_weight=position_weight, redundancy=redundancy,
                          default_sentences=default_sentences, dedup_threshold=dedup_threshold,
                          focus_weight=focus_weight, focus_encoder=focus_encoder, device=device,
                          batch_size=batch_size, progress=progress, backend=backend, quantize=quantize,
-                         max_tokens=max_tokens)
+                         max_tokens=max_tokens, max_input_chars=max_input_chars,
+                         max_input_sentences=max_input_sentences)
         self.lambda_ = lambda_
 
     def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:

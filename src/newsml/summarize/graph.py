@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.summarize.base import BaseSummarizer, _Doc, words
 
 #: a short list of English function words (our own), removed before building sentence vectors
@@ -53,28 +54,42 @@ def content_words(sentence: str) -> list[str]:
     return [_stem(w) for w in words(sentence) if w not in STOP_WORDS and len(w) > 1]
 
 
-def _incidence(toks) -> np.ndarray:
-    """Count matrix (sentences x vocabulary) of token lists or sets."""
+def tfidf_sparse(sentences: list[str]):
+    """L2-normalised TF-IDF rows as a ``scipy.sparse`` CSR matrix, IDF over the given sentences (smoothed).
+
+    Sparse because the vocabulary grows with the document: a dense ``n x vocabulary`` matrix of a
+    long document would take gigabytes.
+    """
+    import scipy.sparse as sp
+
+    toks = [content_words(s) for s in sentences]
     vocab: dict[str, int] = {}
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for i, t in enumerate(toks):
         for w in t:
             rows.append(i)
             cols.append(vocab.setdefault(w, len(vocab)))
-    X = np.zeros((len(toks), max(1, len(vocab))), dtype=np.float64)
-    np.add.at(X, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)), 1.0)
-    return X
+    shape = (len(sentences), max(1, len(vocab)))
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape, dtype=np.float64)
+    X.sum_duplicates()
+    df = np.bincount(X.indices, minlength=shape[1])
+    idf = np.log((1 + len(sentences)) / (1 + df)) + 1.0
+    X = X @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
 
 
 def tfidf_matrix(sentences: list[str]) -> np.ndarray:
-    """L2-normalised TF-IDF rows, IDF over the given sentences (smoothed)."""
-    X = _incidence([content_words(s) for s in sentences])
-    df = (X > 0).sum(axis=0)
-    idf = np.log((1 + len(sentences)) / (1 + df)) + 1.0
-    X *= idf
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return X / norms
+    """L2-normalised TF-IDF rows (dense), IDF over the given sentences (smoothed); see :func:`tfidf_sparse`."""
+    return tfidf_sparse(sentences).toarray()
+
+
+def cosine_graph(sentences: list[str]) -> np.ndarray:
+    """Dense ``n x n`` TF-IDF cosine similarities of the sentences (n is capped by the summarisers)."""
+    X = tfidf_sparse(sentences)
+    return np.asarray((X @ X.T).toarray(), dtype=np.float64)
 
 
 def pagerank(W: np.ndarray, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
@@ -105,7 +120,8 @@ def pagerank(W: np.ndarray, damping: float = 0.85, tol: float = 1e-6, max_iter: 
 class _GraphSummarizer(BaseSummarizer):
     def __init__(self, damping: float = 0.85, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, batch_size: int = 64,
-                 progress: bool | None = None, splitter: str = "newsml") -> None:
+                 progress: bool | None = None, splitter: str = "newsml", max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         self.damping = damping
         self.default_sentences = default_sentences
         self.dedup_threshold = dedup_threshold
@@ -114,6 +130,8 @@ class _GraphSummarizer(BaseSummarizer):
         self.batch_size = batch_size
         self.progress = progress
         self.splitter = splitter
+        self.max_input_chars = max_input_chars
+        self.max_input_sentences = max_input_sentences
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -135,7 +153,8 @@ class TextRankSummarizer(_GraphSummarizer):
     ----------
     damping:
         PageRank damping factor.
-    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter:
+    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter,
+    max_input_chars, max_input_sentences:
         Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
 
     Examples
@@ -149,9 +168,14 @@ class TextRankSummarizer(_GraphSummarizer):
     name = "textrank"
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
+        import scipy.sparse as sp
+
         toks = [set(content_words(s)) for s in sentences]
-        B = _incidence(toks)
-        shared = B @ B.T  # words two sentences share (binary rows: set intersections)
+        vocab: dict[str, int] = {}
+        rows = [i for i, t in enumerate(toks) for _ in t]
+        cols = [vocab.setdefault(w, len(vocab)) for t in toks for w in t]
+        B = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(toks), max(1, len(vocab))))
+        shared = np.asarray((B @ B.T).toarray())  # words two sentences share (set intersections)
         logs = np.array([math.log(len(t)) if len(t) > 1 else 0.0 for t in toks])
         denom = logs[:, None] + logs[None, :]
         W = np.where(denom > 0, shared / np.where(denom > 0, denom, 1.0), shared)
@@ -170,7 +194,8 @@ class LexRankSummarizer(_GraphSummarizer):
         Keep similarity weights on kept edges (True) or make them binary (False).
     damping:
         PageRank damping factor.
-    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter:
+    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter,
+    max_input_chars, max_input_sentences:
         Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
 
     Examples
@@ -184,16 +209,17 @@ class LexRankSummarizer(_GraphSummarizer):
     def __init__(self, threshold: float = 0.1, continuous: bool = True, damping: float = 0.85,
                  default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
                  focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None,
-                 splitter: str = "newsml") -> None:
+                 splitter: str = "newsml", max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         super().__init__(damping=damping, default_sentences=default_sentences, dedup_threshold=dedup_threshold,
                          focus_weight=focus_weight, focus_encoder=focus_encoder, batch_size=batch_size,
-                         progress=progress, splitter=splitter)
+                         progress=progress, splitter=splitter, max_input_chars=max_input_chars,
+                         max_input_sentences=max_input_sentences)
         self.threshold = threshold
         self.continuous = continuous
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
-        X = tfidf_matrix(sentences)
-        S = X @ X.T
+        S = cosine_graph(sentences)
         S[S < float(self.threshold)] = 0.0
         if not self.continuous:
             S = (S > 0).astype(np.float64)

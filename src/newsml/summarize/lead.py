@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.summarize.base import BaseSummarizer, _Doc
 
 
@@ -38,6 +39,9 @@ class LeadSummarizer(BaseSummarizer):
     splitter:
         ``"newsml"`` (:func:`newsml.data.split_sentences`, careful) or ``"fast"`` (a regex splitter,
         for throughput on raw text).
+    max_input_chars, max_input_sentences:
+        Per-document cost caps: at most this many characters are split and this many sentences
+        scored (the first ones; None: no cap). A cut is reported in ``Summary.truncated``.
 
     Examples
     --------
@@ -49,7 +53,8 @@ class LeadSummarizer(BaseSummarizer):
 
     def __init__(self, default_sentences: int = 3, dedup_threshold: float = 0.7, focus_weight: float = 0.7,
                  focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None,
-                 splitter: str = "newsml") -> None:
+                 splitter: str = "newsml", max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         self.default_sentences = default_sentences
         self.dedup_threshold = dedup_threshold
         self.focus_weight = focus_weight
@@ -57,6 +62,8 @@ class LeadSummarizer(BaseSummarizer):
         self.batch_size = batch_size
         self.progress = progress
         self.splitter = splitter
+        self.max_input_chars = max_input_chars
+        self.max_input_sentences = max_input_sentences
 
     def _sentences_needed(self, max_sentences, max_words, ratio):
         # the lead only reads the top of the article: split no further than needed (two spare sentences

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 
 from newsml.errors import ModelLoadError
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
+from newsml.scripts import cut_words
 from newsml.summarize.base import (
     BaseSummarizer,
     Summary,
@@ -74,6 +76,9 @@ class Seq2SeqSummarizer(BaseSummarizer):
         If set, keep at most this many generated sentences when no limit is given.
     progress:
         Show a progress bar (None: only for long batches on a terminal).
+    max_input_chars, max_input_sentences:
+        Per-document cost caps: at most this many characters are split and this many sentences
+        scored (the first ones; None: no cap). A cut is reported in ``Summary.truncated``.
 
     Attributes
     ----------
@@ -94,7 +99,8 @@ class Seq2SeqSummarizer(BaseSummarizer):
                  no_repeat_ngram_size: int | None = None, prefix: str | None = None, max_rounds: int = 3,
                  batch_size: int = 4, device: str = "cpu", focus_weight: float = 0.7,
                  focus_encoder: str | None = None, default_sentences: int | None = None,
-                 progress: bool | None = None) -> None:
+                 progress: bool | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         self.model_name = model_name
         self.max_input_tokens = max_input_tokens
         self.num_beams = num_beams
@@ -110,6 +116,8 @@ class Seq2SeqSummarizer(BaseSummarizer):
         self.focus_encoder = focus_encoder
         self.default_sentences = default_sentences
         self.progress = progress
+        self.max_input_chars = max_input_chars
+        self.max_input_sentences = max_input_sentences
 
     # ------------------------------------------------------------------ loading
     def _load(self) -> None:
@@ -277,7 +285,7 @@ class Seq2SeqSummarizer(BaseSummarizer):
     def _finish(self, text: str, doc: _Doc, max_sentences, max_words, ratio) -> Summary:
         text = " ".join(text.split())
         if not doc.sentences:
-            return Summary("", [], [], self.name)
+            return Summary("", [], [], self.name, doc.cut)
         k = max_sentences
         if k is None and max_words is None and ratio is None and self.default_sentences:
             k = int(self.default_sentences)
@@ -288,5 +296,5 @@ class Seq2SeqSummarizer(BaseSummarizer):
             sents = _default_splitter()(text) if text else []
             text = " ".join(sents[:k])
         if max_words is not None:
-            text = " ".join(text.split()[:max_words])
-        return Summary(text, [], [], self.name)
+            text = cut_words(text, max_words)
+        return Summary(text, [], [], self.name, doc.cut)

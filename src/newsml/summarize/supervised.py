@@ -43,8 +43,9 @@ from typing import Any
 import numpy as np
 
 from newsml.errors import ConfigError, InputError, ModelLoadError, NotFittedError
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.summarize.base import BaseSummarizer, _Doc, words
-from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_matrix
+from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_sparse
 
 #: folder of the model shipped with the package
 PRETRAINED_DIR = Path(__file__).resolve().parent / "models"
@@ -212,17 +213,17 @@ def sentence_features(doc: _Doc) -> np.ndarray:
     para_pos = np.cumsum(F[:, 15]) - 1
     F[:, 16] = np.log1p(np.maximum(para_pos, 0))
     if n > 1:
-        X = tfidf_matrix(sents)
-        S = X @ X.T
+        X = tfidf_sparse(sents)  # sparse: n x vocabulary; only the n x n graph is dense (n is capped)
+        S = np.asarray((X @ X.T).toarray())
+        F[:, 21] = S[:, 0]
         np.fill_diagonal(S, 0.0)
         F[:, 23] = S.max(axis=1)
         S[S < 0.1] = 0.0
         F[:, 17] = pagerank(S) * n
-        dvec = X.sum(axis=0)
+        dvec = np.asarray(X.sum(axis=0)).ravel()
         dn = np.linalg.norm(dvec)
         F[:, 19] = X @ (dvec / dn) if dn > 0 else 0.0
-        F[:, 21] = X @ X[0]
-        lead = X[: min(3, n)].sum(axis=0)
+        lead = np.asarray(X[: min(3, n)].sum(axis=0)).ravel()
         ln = np.linalg.norm(lead)
         F[:, 22] = X @ (lead / ln) if ln > 0 else 0.0
     else:
@@ -344,6 +345,9 @@ class SupervisedSummarizer(BaseSummarizer):
         Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
     device:
         Torch device for the encoder.
+    max_input_chars, max_input_sentences:
+        Per-document cost caps: at most this many characters are split and this many sentences
+        scored (the first ones; None: no cap). A cut is reported in ``Summary.truncated``.
 
     Attributes
     ----------
@@ -373,7 +377,8 @@ class SupervisedSummarizer(BaseSummarizer):
                  pretrained: str | None = "news",
                  random_state: int = 0, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",
-                 batch_size: int = 64, progress: bool | None = None) -> None:
+                 batch_size: int = 64, progress: bool | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
+                 max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
         self.model = model
         self.C = C
         self.hidden = hidden
@@ -396,6 +401,8 @@ class SupervisedSummarizer(BaseSummarizer):
         self.device = device
         self.batch_size = batch_size
         self.progress = progress
+        self.max_input_chars = max_input_chars
+        self.max_input_sentences = max_input_sentences
 
     # ------------------------------------------------------------------ features
     def _features(self, docs: list[_Doc], use_embeddings: bool) -> list[np.ndarray]:
@@ -533,8 +540,8 @@ class SupervisedSummarizer(BaseSummarizer):
             raise ModelLoadError(f"pretrained summariser {self.pretrained!r} not found at {path}; "
                                  f"allowed names: {', '.join(PRETRAINED)} or a saved summariser directory")
         shipped = load_summarizer(path)
-        state, arrays = shipped._get_state()
-        self._set_state(state, arrays)
+        state, arrays = shipped._get_state(path)
+        self._set_state(state, arrays, path)
         self.pretrained_path_ = str(path)
 
     def pretrained_training_ids(self) -> set[str]:
@@ -601,7 +608,7 @@ class SupervisedSummarizer(BaseSummarizer):
         self._ensure_fitted()
         return super().save(path)
 
-    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         state = {"feature_names": list(self.feature_names_), "use_embeddings": bool(self.use_embeddings_),
                  "n_layers": len(self.weights_), "n_train_docs": int(self.n_train_docs_),
                  "positive_rate": float(self.positive_rate_), "scorer": "hgb" if self.forest_ else "layers",
@@ -612,7 +619,7 @@ class SupervisedSummarizer(BaseSummarizer):
             arrays[f"b{j}"] = b
         return state, arrays
 
-    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    def _set_state(self, state: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> None:
         try:
             names = list(state["feature_names"])
             expected = BASE_FEATURES + (EMB_FEATURES if state["use_embeddings"] else [])

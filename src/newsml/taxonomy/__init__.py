@@ -4,7 +4,9 @@ A taxonomy is a YAML file with a ``name``, a ``description`` and a list of ``top
 has an ``id``, a ``name``, a ``definition`` written in plain words, what it ``includes`` and
 ``excludes``, ``cues`` (phrases for the keyword tagger), ``exemplars`` (short news-style sentences
 for the zero-shot tagger), a ``plover`` mapping (event ``type``, ``mode``, ``context``) and
-``cameo`` root codes. An optional top-level ``background`` list holds sentences of news that is
+``cameo`` root codes, and the event types of labelled datasets that map onto it (``acled``: ACLED /
+CASE 2021 sub-event types, ``satp``: SATP attack types, ``police``: India police-event types), which
+the ``tagger`` learns from by distant supervision. An optional top-level ``background`` list holds sentences of news that is
 *not* about any topic (sport, markets, culture...), which zero-shot taggers use as negative
 prototypes.
 

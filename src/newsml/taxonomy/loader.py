@@ -24,15 +24,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from newsml.errors import ConfigError
+from newsml.errors import ConfigError, UnknownKeyError
 
 #: folder inside the package holding the built-in taxonomies
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _TOP_KEYS = {"name", "description", "version", "topics", "background", "hypothesis_template"}
-_TOPIC_KEYS = {"id", "name", "definition", "includes", "excludes", "cues", "exemplars", "plover", "cameo"}
+_TOPIC_KEYS = {"id", "name", "definition", "includes", "excludes", "cues", "exemplars", "plover", "cameo",
+               "acled", "satp", "police"}
 _REQUIRED_TOPIC_KEYS = ("id", "name", "definition")
-_LIST_KEYS = ("includes", "excludes", "cues", "exemplars", "cameo")
+_LIST_KEYS = ("includes", "excludes", "cues", "exemplars", "cameo", "acled", "satp", "police")
 _PLOVER_KEYS = {"type", "mode", "context"}
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -50,6 +51,11 @@ class Topic:
     exemplars: tuple[str, ...] = ()
     plover: dict[str, Any] = field(default_factory=dict)
     cameo: tuple[str, ...] = ()
+    #: event types of other schemes that map onto this topic (distant supervision): ACLED / CASE 2021
+    #: sub-event types, SATP attack types, India police-event types
+    acled: tuple[str, ...] = ()
+    satp: tuple[str, ...] = ()
+    police: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -93,7 +99,7 @@ class Taxonomy:
         for t in self.topics:
             if t.id == topic_id:
                 return t
-        raise KeyError(f"taxonomy {self.name!r} has no topic {topic_id!r}; topics: {', '.join(self.ids)}")
+        raise UnknownKeyError(f"taxonomy {self.name!r} has no topic {topic_id!r}; topics: {', '.join(self.ids)}")
 
     def __contains__(self, topic_id: object) -> bool:
         return any(t.id == topic_id for t in self.topics)

@@ -1,0 +1,435 @@
+"""``tagger``: the default ``news_events`` tagger, a stack of zero-shot, distant-supervision and dev heads.
+
+Every document is split into sentences and each sentence is encoded once with MiniLM (ONNX int8 by
+default). Per topic, three kinds of evidence are read from the sentences that *assert* something:
+
+1. **zero-shot**: the ``zero-shot`` tagger's sentence logit (exemplar similarity, cue phrases,
+   background gate), see :mod:`newsml.classify.zeroshot`;
+2. **distant supervision**: a logistic-regression head per topic on the sentence vector, trained on
+   real news labelled with *other* event schemes and mapped onto the topics by the taxonomy's
+   ``acled`` / ``satp`` / ``police`` / ``plover`` keys (CASE 2021 ACLED types, SATP attack types,
+   India police events, NGEC PLOVER stories; ``experiments/train_tagger.py``);
+3. **dev head**: a logistic-regression head per topic on the document vector (the mean of its
+   asserting sentences), trained on human-labelled real news (``news_events_dev``) in :meth:`fit`;
+
+plus the best cue-phrase match (with the keyword tagger's negation and hedging rules), the number of
+supporting sentences and the document's background gate. A logistic *stacker* shared by all topics
+(:data:`FEATURES`, 8 weights and an intercept) turns them into a probability, and one global
+threshold decides. The stacker is fitted on out-of-fold dev-head scores, so it learns how far to
+trust each source on texts the dev head did not see.
+
+**Modality.** A sentence that denies an event ("the ministry denied expelling diplomats"), makes it
+hypothetical ("sanctions could follow if...", "threatened to cut ties") or recounts old history
+("in 1998 the army was routed") does not count for any topic except ``threat``, whose point is a
+threatened act: see :func:`asserts`.
+
+Without ``fit`` the classifier uses the weights shipped in ``newsml/taxonomy/data/tagger/``
+(distant heads trained on the mapped data, dev head and stacker fitted on all of
+``news_events_dev``). ``fit(texts, labels)`` on texts labelled with the taxonomy's topics re-learns
+the dev head, the stacker and the threshold and keeps the distant heads.
+
+Examples
+--------
+>>> import newsml
+>>> clf = newsml.get_classifier("tagger")  # doctest: +SKIP
+>>> clf.predict(["Mali cut diplomatic ties with Ukraine, accusing Kyiv of backing the rebels."])  # doctest: +SKIP
+[['diplomatic_rupture', 'accusation']]
+>>> asserts("The ministry denied that it had expelled the diplomats.")
+False
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsml.classify._linear import fit_logreg_head, sigmoid
+from newsml.classify._vectors import CACHE
+from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
+from newsml.classify.keyword import match_weight
+from newsml.classify.taxonomy_based import TaxonomyBased
+from newsml.errors import ConfigError, InputError
+from newsml.taxonomy import compile_cue
+from newsml.taxonomy.loader import DATA_DIR, parse_taxonomy
+
+#: stacker features, per document and topic (see :meth:`NewsEventTagger._features`)
+FEATURES = ["zs_max", "zs_lead", "ds_max", "ds_lead", "dev", "cue", "support", "gate"]
+#: folder of the shipped weights (``<taxonomy>.json`` + ``<taxonomy>.safetensors``)
+WEIGHTS_DIR = DATA_DIR / "tagger"
+#: topics whose point is a threatened (not yet real) act: modal sentences count for them
+MODAL_TOPICS = ("threat",)
+#: sentences counted as the lead of an article
+N_LEAD = 3
+_CLIP = 12.0
+
+_DENIAL = re.compile(
+    r"\b(?:denie[sd]|deny|denying|denial)\b|\bruled out\b|\brules out\b|"
+    r"\b(?:rejected|rejects|dismissed|dismisses)\s+(?:\w+\s+){0,3}?(?:claims?|allegations?|accusations?|reports?|charges?)\b|"
+    r"\b(?:baseless|unfounded|groundless|fabricated)\b|\bnever (?:took place|happened|occurred)\b|"
+    r"\bdid not (?:take place|happen|occur)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|could|might|possibl[ey]|possibility|potential(?:ly)?|hypothetical\w*)\b|"
+    r"\bmay\b(?!\s+\d)|\b(?:threat\w*|vow\w*|warn\w*)\s+(?:\w+\s+){0,2}?to\b|\bwarn\w* (?:that|of)\b|"
+    r"\brisk of\b",
+    re.IGNORECASE,
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_HISTORY = re.compile(
+    rf"\b(?:in|since|until|back in|during)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?(?:19|20)\d\d\b|"
+    r"\bthe\s+(?:19|20)\d\d\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
+    r"(?:years|decades)\s+(?:ago|earlier)\b|\blast\s+(?:year|decade)\b|\bin the past\b|"
+    r"\b(?:history|historically)\b|\bpreviously\b",
+    re.IGNORECASE,
+)
+#: a dated sentence about what is coming is not history ("elections will be held in May 2026")
+_FUTURE = re.compile(r"\b(?:will|next|upcoming|due|scheduled|set to)\b", re.IGNORECASE)
+
+
+def asserts(sentence: str) -> bool:
+    """False when ``sentence`` denies, hypothesises or recounts old history (see module docs).
+
+    >>> asserts("Mali severed diplomatic relations with Ukraine on Sunday.")
+    True
+    >>> asserts("The ministry denied that it had expelled the diplomats.")
+    False
+    >>> asserts("Sanctions could be imposed if the talks fail.")
+    False
+    >>> asserts("In 1998 the army was routed at the border.")
+    False
+    """
+    return modality(sentence) is None
+
+
+def modality(sentence: str) -> str | None:
+    """``"denial"``, ``"hypothetical"`` or ``"history"`` for a non-asserting sentence, else None."""
+    if _DENIAL.search(sentence):
+        return "denial"
+    if _HYPOTHETICAL.search(sentence):
+        return "hypothetical"
+    if _HISTORY.search(sentence) and not _FUTURE.search(sentence):
+        return "history"
+    return None
+
+
+class NewsEventTagger(TaxonomyBased, BaseClassifier):
+    """Stacked topic tagger: zero-shot + distant-supervision heads + dev head (see module docs).
+
+    Parameters
+    ----------
+    taxonomy : str
+        Built-in taxonomy name or YAML path (shipped weights exist for ``news_events``).
+    encoder : str or None
+        Sentence encoder name or path; None = the embedded all-MiniLM-L6-v2.
+    backend : str
+        Encoder backend (``"auto"``: ONNX when available, else torch; see :func:`newsml.encoders.encode`).
+    quantize : bool
+        Use the int8 ONNX model (about 2x faster on CPU; the shipped heads were trained on its vectors).
+    multi_label : bool
+        Multi-label output (default True): a list of topics per text, possibly empty.
+    threshold : float or None
+        Decision threshold for every topic; None = the fitted (or shipped) one.
+    top_k : int or None
+        Keep at most this many topics per text.
+    modality : bool
+        Ignore denied, hypothetical and historical sentences (except for ``threat``).
+    max_sentences : int or None
+        Read at most this many sentences per document (news puts its events first); None = all.
+    C : float
+        Inverse regularisation of the dev head.
+    stack_C : float
+        Inverse regularisation of the stacker.
+    weights : str or None
+        Folder or ``.json`` file of weights saved by :func:`save_shipped`; None = the shipped ones.
+    batch_size : int
+        Encoder batch size.
+    random_state : int
+        Seed of the internal cross-validation folds of :meth:`fit`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    thresholds_ : ndarray of float
+    distant_coef_, distant_intercept_ : ndarray
+        Distant-supervision heads (one row per topic).
+    dev_coef_, dev_intercept_ : ndarray
+        Dev heads (one row per topic).
+    stack_coef_ : ndarray of shape (len(FEATURES),)
+    stack_intercept_ : float
+    threshold_ : float
+
+    Examples
+    --------
+    >>> clf = NewsEventTagger()  # doctest: +SKIP
+    >>> clf.explain("Shares rose. Rebels overran the base and the army retreated.")  # doctest: +SKIP
+    {'military_defeat': [Evidence(sentence='Rebels overran the base and the army retreated.', ...)]}
+    """
+
+    requires_fit = False
+
+    name = "tagger"
+
+    def __init__(self, taxonomy: str = "news_events", encoder: str | None = None, backend: str = "auto",
+                 quantize: bool = True, multi_label: bool = True, threshold: float | None = None,
+                 top_k: int | None = None, modality: bool = True, max_sentences: int | None = 12,
+                 C: float = 0.5, stack_C: float = 1.0, weights: str | None = None, batch_size: int = 16,
+                 random_state: int = 0):
+        self.taxonomy = taxonomy
+        self.encoder = encoder
+        self.backend = backend
+        self.quantize = quantize
+        self.multi_label = multi_label
+        self.threshold = threshold
+        self.top_k = top_k
+        self.modality = modality
+        self.max_sentences = max_sentences
+        self.C = C
+        self.stack_C = stack_C
+        self.weights = weights
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ state
+    def _default_state(self) -> None:
+        tax = self._init_from_taxonomy()
+        path = _weights_path(self.weights, tax.name)
+        if path is None:
+            d = len(self._encode(["."])[0])
+            self.distant_coef_ = np.zeros((len(tax), d), dtype=np.float32)
+            self.distant_intercept_ = np.full(len(tax), -_CLIP, dtype=np.float32)
+            self.has_distant_ = np.zeros(len(tax), dtype=bool)
+            self.dev_coef_ = np.zeros((len(tax), d), dtype=np.float32)
+            self.dev_intercept_ = np.zeros(len(tax), dtype=np.float32)
+            # without trained weights: trust the zero-shot logit and the cues
+            self.stack_coef_ = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+            self.stack_intercept_ = 0.0
+            self.threshold_ = 0.5
+        else:
+            self._read_weights(path)
+        self.thresholds_ = self._initial_thresholds()
+
+    def _read_weights(self, path: Path) -> None:
+        from safetensors.numpy import load_file
+
+        try:
+            meta = json.loads(path.read_text())
+            arrays = load_file(str(path.with_suffix(".safetensors")))
+            if list(meta["classes"]) != [str(c) for c in self.classes_]:
+                raise ConfigError(f"{path}: key 'classes' does not match the topics of taxonomy {self.taxonomy!r}")
+            self.distant_coef_ = arrays["distant_coef"]
+            self.distant_intercept_ = arrays["distant_intercept"]
+            self.has_distant_ = arrays["has_distant"].astype(bool)
+            self.dev_coef_ = arrays["dev_coef"]
+            self.dev_intercept_ = arrays["dev_intercept"]
+            self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
+            self.stack_intercept_ = float(meta["stack_intercept"])
+            self.threshold_ = float(meta["threshold"])
+        except (OSError, KeyError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a valid tagger weights file ({exc}); rerun experiments/train_tagger.py") from exc
+
+    def _initial_thresholds(self) -> np.ndarray:
+        t = self.threshold_ if self.threshold is None else float(self.threshold)
+        return np.full(len(self.classes_), t, dtype=np.float64)
+
+    def fit_distant(self, X: np.ndarray, Y: np.ndarray, C: float = 1.0) -> NewsEventTagger:
+        """Train the distant-supervision heads on sentence vectors ``X`` and topic indicators ``Y``.
+
+        Columns of ``Y`` follow ``classes_``; topics with no positive example get no head (their
+        ``ds_*`` features fall back to the zero-shot logit). Returns ``self``.
+        """
+        self._check_fitted()
+        if Y.shape != (len(X), len(self.classes_)):
+            raise InputError(f"fit_distant(): Y must have shape ({len(X)}, {len(self.classes_)}), got {Y.shape}")
+        self.distant_coef_, self.distant_intercept_ = fit_logreg_head(X, Y, multi_label=True, C=C,
+                                                                      class_weight="balanced")
+        self.has_distant_ = Y.sum(axis=0) > 0
+        return self
+
+    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+        from sklearn.model_selection import KFold
+
+        tax = self._taxonomy()
+        unknown = [str(c) for c in self.classes_ if str(c) not in tax]
+        if unknown:
+            raise InputError(f"tagger: labels {unknown[:3]} are not topics of taxonomy {tax.name!r}; "
+                             "use the taxonomy's topic ids (or the 'embedding' classifier for other labels)")
+        # align Y's columns (sorted labels seen) with all taxonomy topics
+        seen = {str(c): j for j, c in enumerate(self.classes_)}
+        Yt = np.zeros((len(texts), len(tax)), dtype=np.float32)
+        for k, t in enumerate(tax.ids):
+            if t in seen:
+                Yt[:, k] = Y[:, seen[t]]
+        for attr in ("distant_coef_", "distant_intercept_", "has_distant_"):  # keep the distant heads
+            setattr(self, attr, getattr(self, attr))
+        self.taxonomy_ = tax
+        self.classes_ = np.array(tax.ids, dtype=object)
+        views = self._views(texts)
+        # out-of-fold dev-head scores for the stacker, then the dev head on everything
+        dev_oof = np.zeros((len(texts), len(tax)))
+        n_splits = min(5, len(texts))
+        if n_splits >= 2:
+            for tr, te in KFold(n_splits, shuffle=True, random_state=self.random_state).split(texts):
+                W, b = fit_logreg_head(views["centroid_all"][tr], Yt[tr], multi_label=True, C=self.C,
+                                       class_weight="balanced")
+                dev_oof[te] = self._dev_logits(views, W, b, te)
+        self.dev_coef_, self.dev_intercept_ = fit_logreg_head(views["centroid_all"], Yt, multi_label=True,
+                                                              C=self.C, class_weight="balanced")
+        F = self._features(views, dev=dev_oof)
+        from newsml.classify.zeroshot import best_global_threshold, fit_combination
+
+        self.stack_coef_, self.stack_intercept_ = fit_combination(F, Yt, C=self.stack_C)
+        P = sigmoid(F @ self.stack_coef_ + self.stack_intercept_)
+        self.threshold_ = best_global_threshold(Yt, P) if self.multi_label_ else 0.5
+
+    # -------------------------------------------------------------- features
+    def _encode(self, sentences: list[str]) -> np.ndarray:
+        return CACHE.get_many(list(sentences), self.encoder, batch_size=self.batch_size, backend=self.backend,
+                              quantize=self.quantize)
+
+    def _zero_shot(self):
+        from newsml.classify.zeroshot import ZeroShotClassifier
+
+        return ZeroShotClassifier(taxonomy=self.taxonomy, encoder=self.encoder, batch_size=self.batch_size)
+
+    def _sentences(self, text: str) -> list[str]:
+        sents = split_sentences_for_evidence(text) or [text if text.strip() else " "]
+        return sents[: self.max_sentences] if self.max_sentences else sents
+
+    def _views(self, texts: Sequence[str]) -> dict[str, Any]:
+        """Per-document sentence evidence: zero-shot and distant logits, cues, masks, centroids."""
+        sents = [self._sentences(t) for t in texts]
+        flat = [s for ss in sents for s in ss]
+        E = self._encode(flat)
+        zs = self._zero_shot()
+        pooled, blocks, _ = zs._pooled_features(texts, sents_per_doc=sents, E=E, clauses=False)
+        C = len(self.classes_)
+        tax = self._taxonomy()
+        pats = [[compile_cue(c) for c in tax[str(lab)].cues] for lab in self.classes_]
+        modal_ok = np.array([str(c) in MODAL_TOPICS for c in self.classes_])
+        D = np.clip(E @ self.distant_coef_.T + self.distant_intercept_, -_CLIP, _CLIP)
+        docs, k = [], 0
+        cent_all = np.zeros((len(texts), E.shape[1]), dtype=np.float32)
+        cent_asserted = np.zeros_like(cent_all)
+        for i, ss in enumerate(sents):
+            n = len(ss)
+            z = np.clip(blocks[i] @ zs.coef_ + zs.intercept_, -_CLIP, _CLIP)
+            ok = np.array([asserts(s) for s in ss]) if self.modality else np.ones(n, dtype=bool)
+            M = ok[:, None] | modal_ok[None, :]
+            cue = np.zeros((n, C))
+            for a, s in enumerate(ss):
+                for j, p in enumerate(pats):
+                    if p:
+                        cue[a, j] = match_weight(s, p)[0]
+            Ei = E[k:k + n]
+            cent_all[i] = _unit(Ei.mean(axis=0))
+            cent_asserted[i] = _unit(Ei[ok].mean(axis=0)) if ok.any() else 0.0
+            docs.append({"z": z, "ds": D[k:k + n], "cue": cue, "mask": M, "n": n,
+                         "gate": float(pooled[i, 0, 6])})
+            k += n
+        return {"docs": docs, "centroid_all": cent_all, "centroid_asserted": cent_asserted, "modal_ok": modal_ok}
+
+    def _dev_logits(self, views, W, b, rows=None) -> np.ndarray:
+        """Dev-head logits: asserting-sentence centroid, all-sentence centroid for modal topics."""
+        rows = np.arange(len(views["docs"])) if rows is None else rows
+        A = np.clip(views["centroid_asserted"][rows] @ W.T + b, -_CLIP, _CLIP)
+        B = np.clip(views["centroid_all"][rows] @ W.T + b, -_CLIP, _CLIP)
+        empty = ~views["centroid_asserted"][rows].any(axis=1)
+        A[empty] = -_CLIP
+        return np.where(views["modal_ok"][None, :], B, A)
+
+    def _features(self, views, dev: np.ndarray | None = None) -> np.ndarray:
+        """Stacker features ``(n_texts, n_topics, len(FEATURES))`` over each topic's asserting sentences."""
+        docs = views["docs"]
+        if dev is None:
+            dev = self._dev_logits(views, self.dev_coef_, self.dev_intercept_)
+        F = np.zeros((len(docs), len(self.classes_), len(FEATURES)))
+        has = np.asarray(self.has_distant_, dtype=bool)
+        for i, d in enumerate(docs):
+            M, lead = d["mask"], np.arange(d["n"])[:, None] < N_LEAD
+            ds = np.where(has[None, :], d["ds"], d["z"])  # no distant head: stand in the zero-shot logit
+            F[i, :, 0] = _masked_max(d["z"], M)
+            F[i, :, 1] = _masked_max(d["z"], M & lead)
+            F[i, :, 2] = _masked_max(ds, M)
+            F[i, :, 3] = _masked_max(ds, M & lead)
+            F[i, :, 5] = np.where(M, d["cue"], 0.0).max(axis=0)
+            F[i, :, 6] = np.log1p(((d["z"] > 0) & M).sum(axis=0))
+            F[i, :, 7] = d["gate"]
+        F[:, :, 4] = dev
+        return F
+
+    def _predict_proba(self, texts: list[str]) -> np.ndarray:
+        F = self._features(self._views(texts))
+        P = sigmoid(F @ self.stack_coef_ + self.stack_intercept_)
+        if not self.multi_label_:
+            P = (P + 1e-6) / (P + 1e-6).sum(axis=1, keepdims=True)
+        return P
+
+    # ------------------------------------------------------------------- save
+    def _get_state(self):
+        self._check_fitted()
+        state = {"taxonomy": self._taxonomy().to_dict(), "stack_intercept": float(self.stack_intercept_),
+                 "threshold": float(self.threshold_)}
+        return state, _arrays(self)
+
+    def _set_state(self, state, arrays, path):
+        self.taxonomy_ = parse_taxonomy(state["taxonomy"], f"{path}/newsml_classifier.json:state.taxonomy")
+        self.distant_coef_ = arrays["distant_coef"]
+        self.distant_intercept_ = arrays["distant_intercept"]
+        self.has_distant_ = arrays["has_distant"].astype(bool)
+        self.dev_coef_ = arrays["dev_coef"]
+        self.dev_intercept_ = arrays["dev_intercept"]
+        self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
+        self.stack_intercept_ = float(state["stack_intercept"])
+        self.threshold_ = float(state["threshold"])
+
+
+def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
+    return {"distant_coef": np.asarray(clf.distant_coef_, dtype=np.float32),
+            "distant_intercept": np.asarray(clf.distant_intercept_, dtype=np.float32),
+            "has_distant": np.asarray(clf.has_distant_, dtype=np.uint8),
+            "dev_coef": np.asarray(clf.dev_coef_, dtype=np.float32),
+            "dev_intercept": np.asarray(clf.dev_intercept_, dtype=np.float32),
+            "stack_coef": np.asarray(clf.stack_coef_, dtype=np.float64)}
+
+
+def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path | None = None) -> Path:
+    """Write ``clf``'s weights as the shipped default: ``<taxonomy>.json`` + ``<taxonomy>.safetensors``."""
+    from safetensors.numpy import save_file
+
+    folder = Path(folder) if folder else WEIGHTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = clf._taxonomy().name
+    meta = {"classes": [str(c) for c in clf.classes_], "features": FEATURES,
+            "stack_coef": [round(float(x), 4) for x in clf.stack_coef_],
+            "stack_intercept": float(clf.stack_intercept_), "threshold": float(clf.threshold_),
+            "encoder": {"name": clf.encoder or "all-MiniLM-L6-v2", "backend": clf.backend, "quantize": clf.quantize},
+            **info}
+    save_file(_arrays(clf), str(folder / f"{name}.safetensors"))
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(meta, indent=2) + "\n")
+    return path
+
+
+def _weights_path(weights: str | None, taxonomy_name: str) -> Path | None:
+    if weights:
+        p = Path(weights)
+        p = p / f"{taxonomy_name}.json" if p.is_dir() else p
+        if not p.exists():
+            raise ConfigError(f"tagger: weights={weights!r}: {p} does not exist")
+        return p
+    p = WEIGHTS_DIR / f"{taxonomy_name}.json"
+    return p if p.exists() else None
+
+
+def _masked_max(X: np.ndarray, M: np.ndarray) -> np.ndarray:
+    return np.where(M, X, -_CLIP).max(axis=0)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-9)
