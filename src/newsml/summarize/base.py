@@ -194,7 +194,8 @@ class BaseSummarizer(BaseEstimator):
         queries = _focus_queries(focus)
         out: list[Summary] = []
         batch = int(self._param("batch_size", 64))
-        limit = self._sentences_needed(max_sentences, max_words, ratio)
+        # focus may prefer any sentence: then every method reads the whole article
+        limit = None if queries else self._sentences_needed(max_sentences, max_words, ratio)
         for start in self._progress(range(0, len(texts), batch), len(texts), batch):
             docs = self._prepare(texts[start:start + batch], limit)
             scores = self._score_docs(docs)

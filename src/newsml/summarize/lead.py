@@ -43,6 +43,9 @@ class LeadSummarizer(BaseSummarizer):
         Per-document cost caps: at most this many characters are split and this many sentences
         scored (the first ones; None: no cap). A cut is reported in ``Summary.truncated``.
 
+    Only the top of the article is split (``max_sentences`` + 2 sentences when no ``ratio`` or
+    ``max_words`` is given), so ``Summary.scores`` covers the sentences read, not the whole article.
+
     Examples
     --------
     >>> LeadSummarizer(default_sentences=2).summarize(["One fact. Two facts. Three facts."])[0].sentences
