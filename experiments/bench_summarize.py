@@ -284,6 +284,37 @@ SETTINGS = {"cnndm": {"max_sentences": 3}, "cnndm_tok": {"max_sentences": 3}, "x
             "bbc": {"ratio": 0.4}}
 
 
+def system_row(name, system, docs, refs, limits, args, per_doc, before_seen):
+    """One system's scores (with CIs and paired differences), speed and memory on one setting."""
+    speed_docs = docs[: args.n_speed]
+    sub = docs[: args.n_embed] if name in ("centroid", "mmr") else docs
+    preds = run_system(system, sub, limits)
+    scores = rouge_scores(preds, refs[: len(sub)])
+    row = {m: ci_dict(v) for m, v in scores.items()}
+    row["n_docs"] = len(sub)
+    row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)
+    sp_docs = speed_docs[: min(len(speed_docs), 30)] if name in ("centroid", "mmr") else speed_docs
+    sp = timed(system, sp_docs, limits, 1 if name in ("centroid", "mmr") else args.repeats)
+    row["docs_per_s"] = None if sp is None else round(sp[0], 1)
+    # CPU time of this process: less sensitive to other jobs on a shared machine
+    row["docs_per_cpu_s"] = None if sp is None else round(sp[1], 1)
+    if hasattr(system, "_prepare"):
+        row["peak_mem_mib"] = peak_memory(system, docs[:20], limits)
+    if name != "lead-3" and "lead-3" in per_doc:
+        row["r1_vs_lead3"] = paired(scores["rouge1"], per_doc["lead-3"]["rouge1"][: len(sub)])
+    if name != "lead" and "lead" in per_doc and name != "lead-3":
+        row["r1_vs_lead"] = paired(scores["rouge1"], per_doc["lead"]["rouge1"][: len(sub)])
+    if name == "supervised" and "default-before" in per_doc:
+        row["r1_vs_before"] = paired(scores["rouge1"], per_doc["default-before"]["rouge1"])
+    if name == "default-before" and "supervised" in per_doc:
+        row["r1_vs_before"] = paired(per_doc["supervised"]["rouge1"], scores["rouge1"])
+        if before_seen:
+            clean = np.array([d["id"] not in before_seen for d in docs])
+            row["r1_vs_before_unseen"] = paired(per_doc["supervised"]["rouge1"][clean],
+                                                scores["rouge1"][clean])
+    return row, scores
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=500, help="documents per setting")
@@ -351,7 +382,6 @@ def main(argv=None):
             print(msg, file=sys.stderr)
             block["note"] = msg
         per_doc = {}
-        speed_docs = docs[: args.n_speed]
         for name in systems:
             try:
                 system = built.get(name) or build(name)
@@ -359,33 +389,9 @@ def main(argv=None):
             except Exception as exc:  # noqa: BLE001 - report and go on
                 print(f"{name}: cannot build: {exc}", file=sys.stderr)
                 continue
-            sub = docs[: args.n_embed] if name in ("centroid", "mmr") else docs
             t = time.perf_counter()
-            preds = run_system(system, sub, limits)
-            scores = rouge_scores(preds, refs[: len(sub)])
+            row, scores = system_row(name, system, docs, refs, limits, args, per_doc, before_seen)
             per_doc[name] = scores
-            row = {m: ci_dict(v) for m, v in scores.items()}
-            row["n_docs"] = len(sub)
-            row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)
-            sp_docs = speed_docs[: min(len(speed_docs), 30)] if name in ("centroid", "mmr") else speed_docs
-            sp = timed(system, sp_docs, limits, 1 if name in ("centroid", "mmr") else args.repeats)
-            row["docs_per_s"] = None if sp is None else round(sp[0], 1)
-            # CPU time of this process: less sensitive to other jobs on a shared machine
-            row["docs_per_cpu_s"] = None if sp is None else round(sp[1], 1)
-            if hasattr(system, "_prepare"):
-                row["peak_mem_mib"] = peak_memory(system, docs[:20], limits)
-            if name != "lead-3" and "lead-3" in per_doc:
-                row["r1_vs_lead3"] = paired(scores["rouge1"], per_doc["lead-3"]["rouge1"][: len(sub)])
-            if name != "lead" and "lead" in per_doc and name != "lead-3":
-                row["r1_vs_lead"] = paired(scores["rouge1"], per_doc["lead"]["rouge1"][: len(sub)])
-            if name == "supervised" and "default-before" in per_doc:
-                row["r1_vs_before"] = paired(scores["rouge1"], per_doc["default-before"]["rouge1"])
-            if name == "default-before" and "supervised" in per_doc:
-                row["r1_vs_before"] = paired(per_doc["supervised"]["rouge1"], scores["rouge1"])
-                if before_seen:
-                    clean = np.array([d["id"] not in before_seen for d in docs])
-                    row["r1_vs_before_unseen"] = paired(per_doc["supervised"]["rouge1"][clean],
-                                                        scores["rouge1"][clean])
             block["systems"][name] = row
             print(setting, name, {m: row[m]["value"] for m in METRICS}, row.get("docs_per_s"),
                   f"{time.perf_counter() - t:.0f}s", flush=True)
@@ -422,7 +428,7 @@ def to_markdown(results):
         if block.get("note"):
             lines += [f"Note: {block['note']}", ""]
         lines += ["| system | n | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | words | R1 vs lead-3 | R1 vs lead | "
-                  "docs/s | peak MiB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "docs/s | docs/CPU-s | peak MiB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, row in block["systems"].items():
             cells = [f"{row[m]['value']:.2f} [{row[m]['low']:.2f}, {row[m]['high']:.2f}]" for m in METRICS]
             lines.append(f"| {name} | {row['n_docs']} | " + " | ".join(cells) + f" | {row['avg_words']} | "

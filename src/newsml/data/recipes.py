@@ -222,5 +222,5 @@ def recipe_files(name: str, data_dir: str | os.PathLike | None = None) -> list[P
     extra = [path.parents[len(Path(recipe.path).parts) - 1] / p for p in recipe.extra_paths]
     missing = [p for p in extra if not p.is_file()]
     if missing:
-        raise InputError(f"recipe {name!r}: {missing[0]} not found; put the shared data in ../shared/data")
+        raise MissingInputError(f"recipe {name!r}: {missing[0]} not found; put the shared data in ../shared/data")
     return [path, *extra]

@@ -36,7 +36,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
