@@ -45,7 +45,7 @@ import numpy as np
 from newsml.errors import ConfigError, InputError, ModelLoadError, NotFittedError
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.summarize.base import BaseSummarizer, _Doc, words
-from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_sparse
+from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_auto
 
 #: folder of the model shipped with the package
 PRETRAINED_DIR = Path(__file__).resolve().parent / "models"
@@ -213,8 +213,9 @@ def sentence_features(doc: _Doc) -> np.ndarray:
     para_pos = np.cumsum(F[:, 15]) - 1
     F[:, 16] = np.log1p(np.maximum(para_pos, 0))
     if n > 1:
-        X = tfidf_sparse(sents)  # sparse: n x vocabulary; only the n x n graph is dense (n is capped)
-        S = np.asarray((X @ X.T).toarray())
+        X = tfidf_auto(sents)  # dense for articles, sparse for long documents; the n x n graph is dense
+        S = X @ X.T
+        S = np.array(S if isinstance(S, np.ndarray) else S.toarray(), dtype=np.float64)
         F[:, 21] = S[:, 0]
         np.fill_diagonal(S, 0.0)
         F[:, 23] = S.max(axis=1)
@@ -222,10 +223,10 @@ def sentence_features(doc: _Doc) -> np.ndarray:
         F[:, 17] = pagerank(S) * n
         dvec = np.asarray(X.sum(axis=0)).ravel()
         dn = np.linalg.norm(dvec)
-        F[:, 19] = X @ (dvec / dn) if dn > 0 else 0.0
+        F[:, 19] = np.asarray(X @ (dvec / dn)).ravel() if dn > 0 else 0.0
         lead = np.asarray(X[: min(3, n)].sum(axis=0)).ravel()
         ln = np.linalg.norm(lead)
-        F[:, 22] = X @ (lead / ln) if ln > 0 else 0.0
+        F[:, 22] = np.asarray(X @ (lead / ln)).ravel() if ln > 0 else 0.0
     else:
         F[:, [17, 19, 21, 22]] = 1.0
     F[:, 18] = _rank01(F[:, 17])
@@ -238,7 +239,7 @@ def sentence_features(doc: _Doc) -> np.ndarray:
         F[:, 27] = 1.0
     for i, (s, ws) in enumerate(zip(sents, toks)):
         m = max(1, len(ws))
-        F[i, 28] = sum(1 for w in ws if _NUM.search(w)) / m
+        F[i, 28] = sum(1 for w in ws if _NUM.search(w)) / m if _NUM.search(s) else 0.0
         F[i, 29] = bool(_QUOTE.search(s))
         F[i, 30] = s.lstrip()[:1] in "\"“'«`"
         F[i, 31] = bool(_ATTRIB.search(s))
@@ -301,18 +302,19 @@ def forest_predict(arrays: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
     X = np.asarray(X, dtype=np.float64)
     m = len(X)
     roots = arrays["tree_roots"]
-    node = np.broadcast_to(roots, (m, len(roots))).copy()
     feat, thr, leaf = arrays["tree_feature"], arrays["tree_threshold"], arrays["tree_leaf"].astype(bool)
     left, right, miss = arrays["tree_left"], arrays["tree_right"], arrays["tree_missing_left"].astype(bool)
-    rows = np.arange(m)[:, None]
-    active = ~leaf[node]
-    while active.any():
-        x = X[rows, feat[node]]
-        go_left = np.where(np.isnan(x), miss[node], x <= thr[node])
-        nxt = np.where(go_left, left[node], right[node])
-        node = np.where(active, nxt, node)
-        active = ~leaf[node]
-    return arrays["tree_value"][node].sum(axis=1) + float(arrays["tree_baseline"][0])
+    node = np.tile(roots, m)  # (row, tree) pairs, flattened
+    row = np.repeat(np.arange(m), len(roots))
+    active = np.flatnonzero(~leaf[node])
+    while active.size:  # only the pairs still inside a tree are walked one level down
+        nd = node[active]
+        x = X[row[active], feat[nd]]
+        go_left = np.where(np.isnan(x), miss[nd], x <= thr[nd])
+        nxt = np.where(go_left, left[nd], right[nd])
+        node[active] = nxt
+        active = active[~leaf[nxt]]
+    return arrays["tree_value"][node].reshape(m, len(roots)).sum(axis=1) + float(arrays["tree_baseline"][0])
 
 
 # --------------------------------------------------------------------------- the summariser
@@ -560,15 +562,18 @@ class SupervisedSummarizer(BaseSummarizer):
         """Salience logits per sentence for prepared documents."""
         self._ensure_fitted()
         feats = self._features(docs, bool(self.use_embeddings_))
+        if self.forest_:  # one call for the whole batch: the tree walk is vectorised over rows
+            sizes = [len(F) for F in feats]
+            if not sum(sizes):
+                return [np.zeros(0) for _ in feats]
+            z = forest_predict(self.forest_, (np.vstack(feats) - self.mean_) / self.scale_)
+            return list(np.split(z, np.cumsum(sizes)[:-1]))
         out = []
         for F in feats:
             if len(F) == 0:
                 out.append(np.zeros(0))
                 continue
             h = (F - self.mean_) / self.scale_
-            if self.forest_:
-                out.append(forest_predict(self.forest_, h))
-                continue
             for j, (W, b) in enumerate(zip(self.weights_, self.biases_)):
                 h = h @ W + b
                 if j < len(self.weights_) - 1:
