@@ -57,8 +57,9 @@ def content_words(sentence: str) -> list[str]:
 _DENSE_CELLS = 2_000_000  # below this many n x vocabulary cells a dense matrix is cheaper than scipy.sparse
 
 
-def _tfidf_parts(sentences: list[str]):
-    toks = [content_words(s) for s in sentences]
+def _tfidf_parts(sentences: list[str], toks: list[list[str]] | None = None):
+    if toks is None:
+        toks = [content_words(s) for s in sentences]
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -98,13 +99,14 @@ def tfidf_sparse(sentences: list[str]):
     return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
 
 
-def tfidf_auto(sentences: list[str]):
+def tfidf_auto(sentences: list[str], toks: list[list[str]] | None = None):
     """The TF-IDF rows of :func:`tfidf_sparse`, as a dense array when that is small (news articles).
 
     scipy.sparse costs about a millisecond of overhead per article; a dense matrix of a few hundred
-    thousand cells is faster and gives the same numbers. Long documents stay sparse.
+    thousand cells is faster and gives the same numbers. Long documents stay sparse. ``toks`` (the
+    :func:`content_words` of each sentence) skips tokenising again.
     """
-    rows, cols, shape = _tfidf_parts(sentences)
+    rows, cols, shape = _tfidf_parts(sentences, toks)
     if shape[0] * shape[1] <= _DENSE_CELLS:
         return _tfidf_dense(rows, cols, shape)
     return tfidf_sparse(sentences)

@@ -168,6 +168,11 @@ def sentence_labels(sentences: list[str], reference: str, oracle_sentences: int 
 
 
 # --------------------------------------------------------------------------- features
+def _content_list(toks: list[str]) -> list[str]:
+    # content_words() of a sentence from its words (stop words out, stemmed)
+    return [_stem(w) for w in toks if w not in STOP_WORDS and len(w) > 1]
+
+
 def _content(s: str) -> set[str]:
     return {_stem(w) for w in words(s) if w not in STOP_WORDS and len(w) > 1}
 
@@ -213,7 +218,7 @@ def sentence_features(doc: _Doc) -> np.ndarray:
     para_pos = np.cumsum(F[:, 15]) - 1
     F[:, 16] = np.log1p(np.maximum(para_pos, 0))
     if n > 1:
-        X = tfidf_auto(sents)  # dense for articles, sparse for long documents; the n x n graph is dense
+        X = tfidf_auto(sents, [_content_list(ws) for ws in toks])  # dense for articles, sparse if long
         S = X @ X.T
         S = np.array(S if isinstance(S, np.ndarray) else S.toarray(), dtype=np.float64)
         F[:, 21] = S[:, 0]
@@ -237,14 +242,13 @@ def sentence_features(doc: _Doc) -> np.ndarray:
     if title:
         F[:, 26] = [len(_content(s) & title) / len(title) for s in sents]
         F[:, 27] = 1.0
-    for i, (s, ws) in enumerate(zip(sents, toks)):
-        m = max(1, len(ws))
-        F[i, 28] = sum(1 for w in ws if _NUM.search(w)) / m if _NUM.search(s) else 0.0
-        F[i, 29] = bool(_QUOTE.search(s))
-        F[i, 30] = s.lstrip()[:1] in "\"“'«`"
-        F[i, 31] = bool(_ATTRIB.search(s))
-        F[i, 32] = s.rstrip().rstrip("\"”'").rstrip().endswith("?")
-        F[i, 33] = bool(ws) and ws[0] in _DANGLING
+    F[:, 28] = [sum(1 for w in ws if _NUM.search(w)) / max(1, len(ws)) if _NUM.search(x) else 0.0
+                for x, ws in zip(sents, toks)]
+    F[:, 29] = [_QUOTE.search(x) is not None for x in sents]
+    F[:, 30] = [x.lstrip()[:1] in "\"“'«`" for x in sents]
+    F[:, 31] = [_ATTRIB.search(x) is not None for x in sents]
+    F[:, 32] = [x.rstrip().rstrip("\"”'").rstrip().endswith("?") for x in sents]
+    F[:, 33] = [bool(ws) and ws[0] in _DANGLING for ws in toks]
     F[:, 34] = np.log1p(lens.sum())
     F[:, 35] = np.log1p(lens[:3].sum())
     return F
