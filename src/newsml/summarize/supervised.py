@@ -5,20 +5,25 @@ article sentence that most raises mean ROUGE-1/ROUGE-2 F1 against the reference,
 helps or ``oracle_sentences`` are chosen), describes every sentence with cheap features and fits a
 light model:
 
-* position: relative position, first/second/third/... bins, opens a paragraph, article length;
-* length: log words, very short / very long flags;
-* centrality: LexRank score and TF-IDF cosine to the whole article and to its first sentence;
-* title overlap (when a title is given);
-* named-entity-ish density (capitalised tokens inside the sentence, numbers), quotes, attribution
-  verbs, questions, openers that dangle without context ("He", "But", "This");
+* position: one-hots for the first six sentences, 6-9 and 10+, relative and log position, paragraph
+  start and index, article length (sentences and words), length of the lead;
+* length: log words, length relative to the article's mean, very short / very long flags;
+* centrality: LexRank score and rank, TF-IDF cosine to the article (and rank), to the first sentence, to
+  the first three, to the closest other sentence, and the neighbours' cosine to the article;
+* title overlap (when a title is given), number density, quotes, attribution verbs, questions,
+  openers that dangle without context ("he", "but", "this");
 * optionally (``use_embeddings=True``) cosine of the sentence embedding to the article centroid and
   to the first sentence (the embedded all-MiniLM-L6-v2).
 
-The model is a standardised logistic regression (``model="logistic"``) or a small multi-layer
-perceptron (``model="mlp"``); both are stored as plain arrays in safetensors, so a trained summariser
-saves and loads without pickle. ``SupervisedSummarizer()`` with no training uses the model shipped in
-the package (``pretrained="news"``), trained on public BBC and XSum data by
-``experiments/bench_summarize.py --train`` (see :mod:`newsml.summarize.train`).
+Every feature is computed from lower-cased words, so the same model reads original and tokenised,
+lower-cased text. The scorer is gradient-boosted trees (``model="hgb"``, the default, exported to
+arrays and evaluated with numpy), a standardised logistic regression (``"logistic"``) or a small MLP
+(``"mlp"``); all are stored as plain arrays in safetensors, so a trained summariser saves and loads
+without pickle. Trigram blocking (``block_trigrams=True``) keeps repeated facts out.
+``SupervisedSummarizer()`` with no training uses the model shipped in the package
+(``pretrained="news"``), trained on the train splits of ``newsml prepare cnn_dailymail`` and
+``newsml prepare bbc`` by :func:`newsml.summarize.train.train_default`; its training document ids are
+shipped with it (:meth:`SupervisedSummarizer.pretrained_training_ids`).
 
 Examples
 --------
@@ -366,8 +371,10 @@ class SupervisedSummarizer(BaseSummarizer):
 
     Examples
     --------
-    >>> s = SupervisedSummarizer().summarize(["Mali cut ties with Ukraine on Sunday. He said so. It rained."],
-    ...                                      max_sentences=1)[0]
+    >>> text = ("Mali cut diplomatic ties with Ukraine on Sunday, accusing Kyiv of backing rebels in the "
+    ...         "north. The junta said the decision took effect at once. Ukraine denied the charge. "
+    ...         "Senegal summoned the Ukrainian ambassador. It rained in Bamako.")
+    >>> s = SupervisedSummarizer().summarize([text], max_sentences=1)[0]
     >>> s.sentences
     [0]
     """
