@@ -134,7 +134,11 @@ def _run(args: list[str], timeout: int) -> dict:
 
 
 def _median(xs: list[float]) -> float | None:
-    return sorted(xs)[len(xs) // 2] if xs else None
+    if not xs:
+        return None
+    ys = sorted(xs)
+    mid = len(ys) // 2
+    return ys[mid] if len(ys) % 2 else (ys[mid - 1] + ys[mid]) / 2
 
 
 def main() -> None:
@@ -145,6 +149,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--uncapped-limit-gb", type=float, default=4.0)
     ap.add_argument("--timeout", type=int, default=600, help="seconds per configuration")
+    ap.add_argument("--render", action="store_true", help="only rebuild limits.md from limits.json")
     ap.add_argument("--child", nargs=3, metavar=("METHOD", "MB", "CAPPED"), help=argparse.SUPPRESS)
     ap.add_argument("--cli-child", nargs=2, metavar=("COMMAND", "MB"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -154,6 +159,10 @@ def main() -> None:
         return
     if args.cli_child:
         print(json.dumps(cli_child(args.cli_child[0], float(args.cli_child[1]))))
+        return
+    if args.render:
+        data = json.loads((RESULTS / "limits.json").read_text())
+        (RESULTS / "limits.md").write_text(render(data["meta"], data["rows"]))
         return
     methods = args.methods.split(",")
     load_start = os.getloadavg()
@@ -196,7 +205,9 @@ def render(meta: dict, rows: list[dict]) -> str:
              "process (Python, the document, models); 'added' is the peak growth during summarize(). Time: the "
              f"first call, and the median of the next {meta['repeats'] - 1} (min-max; centroid/mmr then reuse their "
              "cached sentence embeddings) for capped runs; one call for uncapped ones. "
-             "seq2seq uses a tiny random local BART (pipeline cost only).", "",
+             "seq2seq uses a tiny random local BART (pipeline cost only). 'added' is 0 at 50 MB because building "
+             "the document peaked higher than summarising it. Uncapped runs already use the sparse TF-IDF "
+             "vectors of issue 11; the code before it also built a dense sentences x vocabulary matrix.", "",
              "| summariser | doc MB | caps | peak RSS MB | added MB | first call s | later calls s (min-max) | scored sentences | note |",
              "|---|---:|---|---:|---:|---:|---:|---:|---|"]
     for r in rows:
@@ -205,10 +216,23 @@ def render(meta: dict, rows: list[dict]) -> str:
         later = ts[1:]
         t = f"{first} | " + (f"{_median(later):.2f} ({min(later):.2f}-{max(later):.2f})" if later else "-")
         cut = r.get("truncated") or {}
+        scored = cut.get("scored_sentences") or (f"{cut['scored_chars']:,} chars" if cut else "all")
         lines.append(f"| {r['method']} | {r['mb']:g} | {'capped' if r.get('capped') else 'uncapped'} | "
                      f"{r.get('peak_rss_mb', '-')} | {r.get('added_rss_mb') if r.get('added_rss_mb') is not None else '-'} "
-                     f"| {t} | {cut.get('scored_sentences', 'all') if r.get('error') is None else '-'} | "
+                     f"| {t} | {scored if r.get('error') is None else '-'} | "
                      f"{(r.get('error') or '').splitlines()[0][:90] if r.get('error') else ''} |")
+    big = [r for r in rows if r.get("capped") and r.get("mb") == max(x.get("mb", 0) for x in rows if x.get("capped"))
+           and not r.get("error")]
+    unc = [r for r in rows if not r.get("capped") and r.get("mb") == 1 and not r.get("error")]
+    if big:
+        worst = max(big, key=lambda r: r.get("peak_rss_mb") or 0)
+        lines += ["", f"Largest capped peak on a {worst['mb']:g} MB document: {worst['peak_rss_mb']:.0f} MB "
+                  f"({worst['method']}); every capped run scored at most 1,000 sentences."]
+    if unc:
+        lines += ["", "Uncapped on 1 MB: " + ", ".join(
+            f"{r['method']} {r['peak_rss_mb']:.0f} MB / {r['times_s'][0]:.0f} s" for r in unc if r.get("times_s"))
+            + " (memory grows with the square of the sentence count: from 0.25 to 1 MB, 4x the text, the memory "
+            "added by summarising grows about 15x; 16x would be exactly quadratic)."]
     lines += ["", "Reproduce: `OMP_NUM_THREADS=1 python experiments/bench_limits.py` (writes limits.json/limits.md).", ""]
     return "\n".join(lines)
 

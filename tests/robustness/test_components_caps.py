@@ -129,7 +129,8 @@ def test_classifier_caps_the_text_it_scores(huge):
     assert len(text) <= 200_000 and cut["input_chars"] == len(huge)
     clf.max_input_chars = 5_000
     clf.predict_proba(["A warm-up sentence loads the taxonomy."])
-    (P, ev), peak = _peak_mb(lambda: (clf.predict_proba([huge]), clf.explain(huge, top_k=1)))
+    with pytest.warns(UserWarning, match="1 text"):
+        (P, ev), peak = _peak_mb(lambda: (clf.predict_proba([huge]), clf.explain(huge, top_k=1)))
     assert P.shape == (1, len(clf.classes_))
     assert all(e.index < 100 for items in ev.values() for e in items)  # evidence from the scored head only
     assert peak < 100

@@ -192,7 +192,15 @@ class BaseClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(n_texts, n_classes)``, columns in ``classes_`` order."""
         self._check_fitted()
-        texts = [self.cap_text(t)[0] for t in _as_texts(texts)]  # bounded cost per document
+        capped = [self.cap_text(t) for t in _as_texts(texts)]  # bounded cost per document
+        texts = [t for t, _ in capped]
+        n_cut = sum(cut is not None for _, cut in capped)
+        if n_cut:
+            import warnings
+
+            warnings.warn(f"{type(self).__name__}: {n_cut} text(s) longer than max_input_chars="
+                          f"{self.max_input_chars} were cut to their first {self.max_input_chars} characters; "
+                          "use cap_text() to see each cut, or raise max_input_chars", stacklevel=2)
         if not texts:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
         return np.asarray(self._predict_proba(texts), dtype=np.float32)

@@ -97,7 +97,7 @@ def summarize_isolated(summarizer, docs: list[Any], **limits: Any) -> list[Any]:
 def _same_failure(results: list[Any]) -> BaseException | None:
     """The error when every result is the same newsml error (a bad option or model, not a bad document)."""
     errors = [r for r in results if isinstance(r, BaseException)]
-    if len(results) > 1 and len(errors) == len(results) and isinstance(errors[0], NewsmlError) \
+    if results and len(errors) == len(results) and isinstance(errors[0], NewsmlError) \
             and len({(type(e), str(e)) for e in errors}) == 1:
         return errors[0]
     return None
