@@ -50,7 +50,7 @@ def test_includes_and_generated_parts_are_expanded():
     home = h.on_page_markdown((DOCS / "index.md").read_text(), None, None, None)
     assert "Turn piles of news articles" in home and "| task | data | metric | newsml | baseline |" in home
     bench = h.on_page_markdown((DOCS / "benchmarks.md").read_text(), None, None, None)
-    assert re.search(r'<a id="results-tagger"></a>', bench) and "experiments/results/tagger.json" in bench
+    assert re.search(r"<a id=\"results-summarize\"></a>", bench) and "experiments/results/summarize.json" in bench
 
 
 def test_broken_includes_fail_loudly():

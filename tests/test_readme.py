@@ -56,15 +56,22 @@ def test_readme_results_are_the_result_files_numbers(tmp_path):
     results = tmp_path / "results"
     shutil.copytree(REPO / "experiments" / "results", results)
     before = mr.headline_table(results)
-    tagger = json.loads((results / "tagger.json").read_text())
-    tagger["blind2"]["systems"]["zero-shot"]["macro_f1"].update(value=0.123, low=0.1, high=0.15)
-    (results / "tagger.json").write_text(json.dumps(tagger))
+    row = mr.HEADLINES[0]
+    path = results / row["file"]
+    data = json.loads(path.read_text())
+    systems = data
+    for key in row["systems"]:
+        systems = systems[key]
+    systems[row["ours"]][row["metric"]].update(value=0.123, low=0.1, high=0.15)
+    path.write_text(json.dumps(data))
     after = mr.headline_table(results)
-    assert "0.123 [0.100, 0.150] (zero-shot)" in after and "0.123" not in before
-    del tagger["blind2"]["systems"]["zero-shot"]
-    (results / "tagger.json").write_text(json.dumps(tagger))
-    with pytest.raises(KeyError, match="tagger.json"):
+    assert f"0.123 [0.100, 0.150] ({row['ours']})" in after and "0.123" not in before
+    del systems[row["ours"]]
+    path.write_text(json.dumps(data))
+    with pytest.raises(KeyError, match=row["file"]):
         mr.headline_table(results)
+    path.unlink()  # a benchmark not run yet is said so, with the script that runs it
+    assert f"| {row['task']} | {row['data']} | {row['metric']} | not run yet |" in mr.headline_table(results)
 
 
 def test_quickstart_prepare(tmp_path):

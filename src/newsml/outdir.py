@@ -37,7 +37,7 @@ import os
 import shutil
 import socket
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -213,14 +213,28 @@ class OutputFolder:
     flag : str
         How the folder is named in messages (``--out``).
 
+    Notes
+    -----
     ``with OutputFolder(...) as work:`` yields the folder to write to. On success the marker is written and,
     with ``atomic``, the temporary folder replaces ``path``; on an exception the temporary folder is removed
     and ``path`` is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "ds"
+    >>> try:
+    ...     with OutputFolder(out, "dataset") as work:
+    ...         _ = (work / "half.txt").write_text("partial")
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> out.exists()
+    False
     """
 
     def __init__(self, path: str | Path, kind: str, inputs: Iterable[str | os.PathLike] = (), *,
-                 overwrite: bool = True, atomic: bool = True, flag: str = "--out",
-                 on_commit: Callable[[Path], None] | None = None) -> None:
+                 overwrite: bool = True, atomic: bool = True, flag: str = "--out") -> None:
         self.path = Path(os.path.abspath(path))  # "." and "out/" get a real name (for the lock and the swap)
         self.kind = kind
         self.inputs = list(inputs)

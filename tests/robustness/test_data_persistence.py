@@ -152,3 +152,31 @@ def test_runtime_registered_class_loads(tmp_path):
         assert type(load_component(d, "summarizer")) is MyLead
     finally:
         summarizers._items.pop("my-lead-test", None)
+
+
+def _registered(kind: str):
+    from newsml.registry import classifiers, summarizers
+
+    reg = classifiers if kind == "classifier" else summarizers
+    for name in reg.names():
+        try:
+            cls = reg.get_class(name)
+        except ImportError:
+            continue
+        if isinstance(cls, type) and hasattr(cls, "_get_state"):
+            yield name, cls
+
+
+@pytest.mark.parametrize("kind", ["classifier", "summarizer"])
+def test_every_registered_component_has_the_one_hook_signature(kind):
+    """persistence calls ``_get_state(path)`` and ``_set_state(state, arrays, path)`` without inspecting them."""
+    import inspect
+
+    seen = 0
+    for name, cls in _registered(kind):
+        seen += 1
+        assert list(inspect.signature(cls._get_state).parameters) == ["self", "path"], name
+        assert list(inspect.signature(cls._set_state).parameters) == ["self", "state", "arrays", "path"], name
+        if kind == "classifier":
+            assert "validation" in inspect.signature(cls._fit).parameters, name
+    assert seen >= 5

@@ -91,3 +91,27 @@ def test_fast_splitter_option(seed_text):
         assert fast.text == careful.text  # the seed splits the same way with both
     with pytest.raises(ConfigError, match="splitter"):
         newsml.get_summarizer("lead", splitter="nltk").summarize([seed_text])
+
+
+def test_base_parameters_are_explicit():
+    """A summariser missing (or misspelling) a keyword the base class reads fails when it is defined."""
+    from newsml.summarize.base import BaseSummarizer
+
+    with pytest.raises(TypeError, match="must take the keyword.*dedup_threshold"):
+        class NoDedup(BaseSummarizer):  # noqa: F841 - the class statement itself raises
+            def __init__(self, default_sentences=1, focus_weight=0.7, focus_encoder=None, batch_size=8,
+                         progress=False):
+                self.default_sentences, self.focus_weight, self.focus_encoder = default_sentences, focus_weight, focus_encoder
+                self.batch_size, self.progress = batch_size, progress
+
+            def _score_docs(self, docs):
+                return [np.zeros(len(d.sentences)) for d in docs]
+
+    with pytest.raises(TypeError, match="must take the keyword.*progress"):
+        class Misspelt(BaseSummarizer):  # noqa: F841
+            def __init__(self, default_sentences=1, focus_weight=0.7, focus_encoder=None, batch_size=8,
+                         progres=False):
+                pass
+    from newsml.summarize.seq2seq import Seq2SeqSummarizer
+
+    assert "dedup_threshold" not in Seq2SeqSummarizer().get_params()  # abstractive: not needed

@@ -126,11 +126,10 @@ class NLIZeroShotClassifier(TaxonomyBased, BaseClassifier):
             return template.format(name=t.name, definition=t.definition, id=t.id)
         return template.format(name=label.replace("_", " "), definition=label, id=label)
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "classes_"):
-            tax = self._init_from_taxonomy()
-            self.hypotheses_ = [self._hypothesis(c, tax) for c in tax.ids]
-            self.thresholds_ = self._initial_thresholds()
+    def _default_state(self) -> None:
+        tax = self._init_from_taxonomy()
+        self.hypotheses_ = [self._hypothesis(c, tax) for c in tax.ids]
+        self.thresholds_ = self._initial_thresholds()
 
     def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         if self.aggregate not in ("max", "mean"):

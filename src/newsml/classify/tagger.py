@@ -251,7 +251,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.has_distant_ = Y.sum(axis=0) > 0
         return self
 
-    def _fit(self, texts: list[str], Y: np.ndarray) -> None:
+    def _fit(self, texts: list[str], Y: np.ndarray, validation=None) -> None:
         from sklearn.model_selection import KFold
 
         tax = self._taxonomy()
@@ -371,7 +371,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         return P
 
     # ------------------------------------------------------------------- save
-    def _get_state(self):
+    def _get_state(self, path):
         self._check_fitted()
         state = {"taxonomy": self._taxonomy().to_dict(), "stack_intercept": float(self.stack_intercept_),
                  "threshold": float(self.threshold_)}

@@ -469,7 +469,11 @@ def prepare(source, out: str | os.PathLike | None = None, *, text_field: str | N
                 near_threshold=near_threshold, batch_size=batch_size, progress=progress)
     if out is None:
         out_dir = Path(tempfile.mkdtemp(prefix="newsml-prepare-"))
-        manifest = _build(out_dir, source, paths, recipe, text_field, **opts)
+        try:
+            manifest = _build(out_dir, source, paths, recipe, text_field, **opts)
+        except BaseException:
+            shutil.rmtree(out_dir, ignore_errors=True)
+            raise
         return load_from_disk(str(out_dir)), manifest
     inputs = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with OutputFolder(out, "dataset", inputs=inputs, overwrite=overwrite) as work:

@@ -133,17 +133,21 @@ class BaseSummarizer(BaseEstimator):
     """Base class of newsml summarisers: sentence preparation, budgets, focus, post-processing, save/load.
 
     Subclasses set :attr:`name`, take explicit ``__init__`` keywords (stored unchanged) and implement
-    :meth:`_score_docs` (extractive) or override :meth:`summarize` (abstractive). Subclass
-    ``__init__`` methods should include ``default_sentences``, ``dedup_threshold``,
-    ``focus_weight``, ``focus_encoder`` and ``progress`` so that the shared behaviour is configurable.
+    :meth:`_score_docs` (extractive) or override :meth:`summarize` (abstractive). The keywords this
+    class reads are explicit ``__init__`` parameters of every subclass: :attr:`BASE_PARAMS`, plus
+    ``dedup_threshold`` for extractive ones (those with :meth:`_score_docs`). A subclass that lacks one
+    fails when it is defined, instead of silently running with a default.
 
     Examples
     --------
     >>> import numpy as np
     >>> class Shortest(BaseSummarizer):
     ...     name = "shortest"
-    ...     def __init__(self, default_sentences=1):
-    ...         self.default_sentences = default_sentences
+    ...     def __init__(self, default_sentences=1, dedup_threshold=0.7, focus_weight=0.7, focus_encoder=None,
+    ...                  batch_size=64, progress=False):
+    ...         self.default_sentences, self.dedup_threshold = default_sentences, dedup_threshold
+    ...         self.focus_weight, self.focus_encoder = focus_weight, focus_encoder
+    ...         self.batch_size, self.progress = batch_size, progress
     ...     def _score_docs(self, docs):
     ...         return [-np.array([len(s) for s in d.sentences], float) for d in docs]
     >>> Shortest().summarize(["A long opening sentence here. Short one. Another long sentence here."])[0].text
@@ -155,10 +159,31 @@ class BaseSummarizer(BaseEstimator):
     #: True when the summariser must be fitted before use
     requires_fit: bool = False
 
-    # ------------------------------------------------------------------ settings with defaults
-    def _param(self, key: str, default: Any) -> Any:
-        value = getattr(self, key, None)
-        return default if value is None else value
+    #: the ``__init__`` keywords every summariser takes because this class reads them
+    BASE_PARAMS = ("default_sentences", "focus_weight", "focus_encoder", "batch_size", "progress")
+    #: also taken by extractive summarisers (those that implement ``_score_docs``)
+    EXTRACTIVE_PARAMS = ("dedup_threshold",)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            return
+        import inspect
+
+        wanted = cls.BASE_PARAMS
+        if cls._score_docs is not BaseSummarizer._score_docs:
+            wanted += cls.EXTRACTIVE_PARAMS
+        missing = [p for p in wanted if p not in inspect.signature(cls.__init__).parameters]
+        if missing:
+            raise TypeError(f"{cls.__name__}.__init__ must take the keyword(s) {', '.join(missing)} "
+                            "(BaseSummarizer reads them)")
+
+    def _focus_encoder(self) -> tuple[str | None, dict[str, Any], bool]:
+        """The encoder for ``focus`` queries: (name, ``encode`` options, whether it is the summariser's own).
+
+        Summarisers with an encoder of their own override this so the queries use it (and its backend).
+        """
+        return self.focus_encoder, {"backend": "torch", "quantize": False}, False
 
     # ------------------------------------------------------------------ public api
     def fit(self, texts: Sequence[Any], summaries: Sequence[str]):
@@ -192,7 +217,7 @@ class BaseSummarizer(BaseEstimator):
         _check_limits(max_sentences, max_words, ratio)
         queries = _focus_queries(focus)
         out: list[Summary] = []
-        batch = int(self._param("batch_size", 64))
+        batch = int(_or(self.batch_size, 64))
         # focus may prefer any sentence: then every method reads the whole article
         limit = None if queries else self._sentences_needed(max_sentences, max_words, ratio)
         for start in self._progress(range(0, len(texts), batch), len(texts), batch):
@@ -274,7 +299,7 @@ class BaseSummarizer(BaseEstimator):
         return docs
 
     def _progress(self, iterable, total: int, step: int):
-        show = getattr(self, "progress", None)
+        show = self.progress
         if show is None:
             show = total >= 500 and sys.stderr.isatty()
         if not show:
@@ -286,17 +311,15 @@ class BaseSummarizer(BaseEstimator):
     def _apply_focus(self, docs: list[_Doc], scores: list[np.ndarray], queries: list[str]) -> list[np.ndarray]:
         from newsml.encoders import encode
 
-        weight = float(self._param("focus_weight", 0.7))
-        enc = getattr(self, "focus_encoder", None) or getattr(self, "encoder", None)
-        # the embedding summarisers' backend (ONNX int8 by default) also encodes the queries
-        how = {"backend": getattr(self, "backend", "torch"), "quantize": bool(getattr(self, "quantize", False))}
+        weight = float(_or(self.focus_weight, 0.7))
+        enc, how, own = self._focus_encoder()
         Q = encode(queries, enc, **how)
         out = []
         for doc, sc in zip(docs, scores):
             if not doc.sentences:
                 out.append(sc)
                 continue
-            E = doc.cache.get("emb") if enc == getattr(self, "encoder", None) else None
+            E = doc.cache.get("emb") if own else None
             if E is None:
                 E = encode(doc.sentences, enc, **how)
             rel = (E @ Q.T).max(axis=1)
@@ -310,12 +333,12 @@ class BaseSummarizer(BaseEstimator):
             return Summary("", [], [], self.name, doc.cut)
         k = max_sentences
         if k is None and max_words is None and ratio is None:
-            k = int(self._param("default_sentences", 3))
+            k = int(_or(self.default_sentences, 3))
         if ratio is not None:
             kr = max(1, int(round(ratio * n)))
             k = kr if k is None else min(k, kr)
         k = n if k is None else max(0, min(int(k), n))
-        thr = float(self._param("dedup_threshold", 0.7))
+        thr = float(_or(self.dedup_threshold, 0.7))
         chosen: list[int] = []
         chosen_words: list[set[str]] = []
         used = 0
@@ -478,3 +501,8 @@ def _focus_queries(focus: Sequence[str] | str | None) -> list[str]:
         else:
             queries.append(item.replace("_", " "))
     return queries
+
+
+def _or(value: Any, default: Any) -> Any:
+    """``value``, or ``default`` where it is None (a parameter left at None means "the usual")."""
+    return default if value is None else value

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
-from newsml.summarize.base import BaseSummarizer, _Doc, _minmax
+from newsml.summarize.base import BaseSummarizer, _Doc, _minmax, _or
 
 
 class _EmbeddingSummarizer(BaseSummarizer):
@@ -60,15 +60,21 @@ class _EmbeddingSummarizer(BaseSummarizer):
     #: sentences whose embeddings are kept between calls (per summariser instance)
     cache_size = 20_000
 
+    def _focus_encoder(self):
+        """Focus queries go through this summariser's encoder and backend (ONNX int8 by default)."""
+        enc = self.focus_encoder or self.encoder
+        how = {"backend": _or(self.backend, "auto"), "quantize": bool(_or(self.quantize, True))}
+        return enc, how, enc == self.encoder
+
     def _embed(self, docs: list[_Doc]) -> None:
         from newsml.encoders import encode
 
         todo = [d for d in docs if "emb" not in d.cache]
         if not todo:
             return
-        backend = self._param("backend", "auto")
-        quantize = bool(self._param("quantize", True))
-        max_tokens = self._param("max_tokens", None)
+        backend = _or(self.backend, "auto")
+        quantize = bool(_or(self.quantize, True))
+        max_tokens = self.max_tokens
         key = (self.encoder, self.device, backend, quantize, max_tokens)
         cache = getattr(self, "_emb_cache", None)
         if cache is None or cache[0] != key:

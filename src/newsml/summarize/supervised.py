@@ -592,6 +592,11 @@ class SupervisedSummarizer(BaseSummarizer):
             out.append(h[:, 0])
         return out
 
+    def _focus_encoder(self):
+        """Focus queries use ``focus_encoder``, else this model's own sentence encoder."""
+        enc = self.focus_encoder or self.encoder
+        return enc, {"backend": "torch", "quantize": False}, enc == self.encoder
+
     def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
         order = super()._order(doc, scores)
         if not self.block_trigrams:
