@@ -193,3 +193,13 @@ def test_shipped_model_beats_lead_on_held_out_bbc(shared_data, tmp_path):
         return np.mean([scorer.score(r, p.text)["rouge1"].fmeasure for p, r in zip(preds, refs)])
 
     assert r1("supervised") > r1("lead") + 0.03
+
+
+def test_pretrained_training_ids_only_for_the_shipped_weights():
+    shipped = SupervisedSummarizer()
+    shipped.summarize(["Rain fell in Accra on Monday. Roads flooded. Schools shut."])
+    ids = shipped.pretrained_training_ids()
+    assert len(ids) == shipped.train_info_["documents"] and any(i.startswith("cnndm-") for i in ids)
+    texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
+    own = SupervisedSummarizer(model="logistic", pretrained=None).fit(texts, refs)
+    assert own.pretrained_training_ids() == set()
