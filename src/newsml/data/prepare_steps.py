@@ -47,11 +47,11 @@ def _progress(iterable, enabled: bool | None, desc: str):
 
 
 def _resolve_source(source, data_dir, text_field):
-    from newsml.data.recipes import RECIPES, get_recipe
+    from newsml.data.recipes import RECIPES, get_recipe, recipe_files
 
     if isinstance(source, str) and source in RECIPES:
-        recipe, path = get_recipe(source, data_dir)
-        return recipe, [path], text_field or recipe.text_field
+        recipe, _ = get_recipe(source, data_dir)
+        return recipe, recipe_files(source, data_dir), text_field or recipe.text_field
     return None, source, text_field
 
 

@@ -187,6 +187,13 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
     summaries = [getattr(s, "text", s) for s in out]
     refs = [r["summary"] for r in data.eval_rows]
     has_refs = any(refs)
+    # a shipped model scored on its own training documents measures its training set: say so
+    seen = summ.pretrained_training_ids() if not do_fit and hasattr(summ, "pretrained_training_ids") else set()
+    n_seen = sum(1 for r in data.eval_rows if r["id"] in seen)
+    if n_seen:
+        print(f"warning: {where} ({canonical}): {n_seen} of {len(data.eval_rows)} evaluation documents are "
+              "training documents of its shipped model; its scores on them measure its training set",
+              file=sys.stderr)
     report = summarization_report(summaries, refs if has_refs else None, texts,
                                   embeddings=cfg.evaluation.embeddings, encoder=cfg.evaluation.encoder,
                                   n_boot=cfg.evaluation.n_boot, level=cfg.evaluation.level, seed=cfg.seed)
@@ -201,6 +208,7 @@ def _run_summarizer(cfg: ExperimentConfig, i: int, comp, data: _Data) -> tuple[d
         "kind": "summarizer", "id": comp.key, "name": canonical, "params": _params_of(summ, params),
         "config_params": jsonable_params(params), "newsml_version": _newsml_version(), "fitted": do_fit,
         "options": comp.options, "n_train": len(train) if do_fit else 0,
+        "eval_docs_in_pretrained_training": n_seen,
         "timing": {"fit_seconds": fit_s, "predict_seconds": pred_s,
                    "docs_per_second": len(texts) / pred_s if pred_s > 0 else None,
                    "peak_memory_mib": mem, "memory_sample": k or None},
