@@ -45,15 +45,18 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from newsml.data.article import get_splitter, split_document  # noqa: F401 - split_document re-exported
-from newsml.data.lead import clean_first_sentence, is_page_furniture, strip_lead  # noqa: F401 - re-exported
-from newsml.data.sentences import fast_split_sentences, split_sentences  # noqa: F401 - re-exported
-from newsml.errors import ConfigError, InputError
-from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES, check_cap, cut_text
-from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
-from newsml.persistence import WEIGHTS_FILE  # noqa: F401 - re-exported for callers
-from newsml.scripts import count_words, cut_words
-from newsml.scripts import words as _unicode_words
+# split_document, strip_lead, fast_split_sentences, words, _Doc, CONFIG_FILE and WEIGHTS_FILE are
+# re-exported for callers of the former all-in-one module (the logic lives in newsml.data and newsml.scripts)
+from newsml.data.article import get_splitter, split_document  # noqa: F401
+from newsml.data.lead import strip_lead  # noqa: F401
+from newsml.data.sentences import fast_split_sentences  # noqa: F401
+from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES, check_cap
+from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE  # noqa: F401
+from newsml.persistence import WEIGHTS_FILE  # noqa: F401
+from newsml.scripts import words  # noqa: F401
+from newsml.summarize._budget import _or, check_limits, select, sentence_limit
+from newsml.summarize._prepare import _Doc, as_list, prepare_docs
+from newsml.summarize.focus import apply_focus, focus_queries
 
 
 @dataclass
@@ -93,41 +96,6 @@ class Summary:
         return asdict(self)
 
 
-@dataclass
-class _Doc:
-    """Internal: one document prepared for summarising."""
-
-    sentences: list[str]
-    title: str = ""
-    paragraph_first: list[bool] = field(default_factory=list)
-    cache: dict[str, Any] = field(default_factory=dict)
-    cut: dict[str, Any] | None = None
-
-
-# --------------------------------------------------------------------------- sentences come from data/
-def _is_junk(sentence: str) -> bool:
-    if is_page_furniture(sentence):
-        return True
-    return len(_unicode_words(sentence)) < 2  # words of any script (a 2-character Chinese clause counts)
-
-
-def _get_splitter(name: str | None):
-    return get_splitter(name)
-
-
-def _default_splitter():
-    return split_sentences
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens of any script (letters/digits, inner apostrophes kept; see :mod:`newsml.scripts`)."""
-    return _unicode_words(text)
-
-
-def _count_words(text: str) -> int:
-    return count_words(text)
-
-
 # --------------------------------------------------------------------------- the base class
 class BaseSummarizer(BaseEstimator):
     """Base class of newsml summarisers: sentence preparation, budgets, focus, post-processing, save/load.
@@ -163,6 +131,15 @@ class BaseSummarizer(BaseEstimator):
     BASE_PARAMS = ("default_sentences", "focus_weight", "focus_encoder", "batch_size", "progress")
     #: also taken by extractive summarisers (those that implement ``_score_docs``)
     EXTRACTIVE_PARAMS = ("dedup_threshold",)
+
+    #: optional keywords: a subclass that takes one stores it on the instance; one that does not
+    #: (e.g. a plug-in) runs with these class-level defaults
+    #: sentence splitter name (:data:`newsml.data.article.SPLITTERS`; None: the careful ``"newsml"`` one)
+    splitter: str | None = None
+    #: characters of each document that are split (None: no cap; see :mod:`newsml.limits`)
+    max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS
+    #: sentences of each document that are scored (None: no cap)
+    max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -213,9 +190,9 @@ class BaseSummarizer(BaseEstimator):
         list of Summary
             One per text, in input order.
         """
-        texts = _as_list(texts)
-        _check_limits(max_sentences, max_words, ratio)
-        queries = _focus_queries(focus)
+        texts = as_list(texts)
+        check_limits(max_sentences, max_words, ratio)
+        queries = focus_queries(focus)
         out: list[Summary] = []
         batch = int(_or(self.batch_size, 64))
         # focus may prefer any sentence: then every method reads the whole article
@@ -251,52 +228,12 @@ class BaseSummarizer(BaseEstimator):
     def _caps(self) -> tuple[int | None, int | None]:
         """``(max_input_chars, max_input_sentences)``: the per-document cost caps (None: no cap)."""
         where = self.name or type(self).__name__
-        chars = getattr(self, "max_input_chars", DEFAULT_MAX_INPUT_CHARS)  # plug-ins without the keyword
-        sents = getattr(self, "max_input_sentences", DEFAULT_MAX_INPUT_SENTENCES)  # get the defaults
-        return check_cap("max_input_chars", chars, where), check_cap("max_input_sentences", sents, where)
+        return (check_cap("max_input_chars", self.max_input_chars, where),
+                check_cap("max_input_sentences", self.max_input_sentences, where))
 
     def _prepare(self, texts: Sequence[Any], limit: int | None = None) -> list[_Doc]:
-        max_chars, max_sents = self._caps()
-        docs = []
-        for i, t in enumerate(texts):
-            title = ""
-            sentences = None
-            firsts = None
-            if isinstance(t, str):
-                text = t
-            elif t is None:
-                text = ""
-            elif isinstance(t, dict):
-                text = t.get("text") or ""
-                title = t.get("title") or ""
-                sentences = t.get("sentences")
-                firsts = t.get("paragraph_first")
-            elif hasattr(t, "text"):
-                text = getattr(t, "text", "") or ""
-                title = getattr(t, "title", "") or ""
-                sentences = getattr(t, "sentences", None)
-            else:
-                raise InputError(f"texts[{i}] is a {type(t).__name__}; pass strings or Document objects")
-            if sentences:
-                sents = [str(s).strip() for s in sentences if str(s).strip()]
-                if sents:
-                    sents[0] = clean_first_sentence(sents[0])
-                if not (isinstance(firsts, (list, tuple)) and len(firsts) == len(sents)):
-                    firsts = [j == 0 for j in range(len(sents))]
-                doc = _Doc(sents, str(title), [bool(f) for f in firsts])
-                doc.cut = _cap_sentences(doc, max_chars, max_sents, None)
-            else:
-                text, cut = cut_text(str(text), max_chars)  # before splitting: the splitter is linear too
-                # split one sentence past the cap (to know a cut happened), or only what the method needs
-                split_limit = None if max_sents is None else max_sents + 1
-                if limit is not None:
-                    split_limit = limit if split_limit is None else min(split_limit, limit)
-                sents, firsts = split_document(text, _get_splitter(getattr(self, "splitter", None)), split_limit)
-                doc = _Doc(sents, str(title), firsts)
-                stopped = split_limit is not None and len(sents) >= split_limit  # the rest was not split
-                doc.cut = _cap_sentences(doc, None, max_sents, cut, total_known=not stopped, input_chars=len(text))
-            docs.append(doc)
-        return docs
+        """The documents' sentences within the caps (``limit``: leading sentences the method needs)."""
+        return prepare_docs(texts, *self._caps(), get_splitter(self.splitter), limit)
 
     def _progress(self, iterable, total: int, step: int):
         show = self.progress
@@ -309,57 +246,18 @@ class BaseSummarizer(BaseEstimator):
         return tqdm(iterable, total=(total + step - 1) // step, desc=f"summarize ({self.name})", unit="batch")
 
     def _apply_focus(self, docs: list[_Doc], scores: list[np.ndarray], queries: list[str]) -> list[np.ndarray]:
-        from newsml.encoders import encode
-
-        weight = float(_or(self.focus_weight, 0.7))
         enc, how, own = self._focus_encoder()
-        Q = encode(queries, enc, **how)
-        out = []
-        for doc, sc in zip(docs, scores):
-            if not doc.sentences:
-                out.append(sc)
-                continue
-            E = doc.cache.get("emb") if own else None
-            if E is None:
-                E = encode(doc.sentences, enc, **how)
-            rel = (E @ Q.T).max(axis=1)
-            out.append((1 - weight) * _minmax(np.asarray(sc, dtype=np.float64)) + weight * _minmax(rel))
-        return out
+        return apply_focus(docs, scores, queries, float(_or(self.focus_weight, 0.7)), enc, how, own)
 
     def _select(self, doc: _Doc, scores: np.ndarray, max_sentences: int | None, max_words: int | None,
                 ratio: float | None) -> Summary:
         n = len(doc.sentences)
         if n == 0:
             return Summary("", [], [], self.name, doc.cut)
-        k = max_sentences
-        if k is None and max_words is None and ratio is None:
-            k = int(_or(self.default_sentences, 3))
-        if ratio is not None:
-            kr = max(1, int(round(ratio * n)))
-            k = kr if k is None else min(k, kr)
+        k = sentence_limit(n, max_sentences, max_words, ratio, default=int(_or(self.default_sentences, 3)))
         k = n if k is None else max(0, min(int(k), n))
-        thr = float(_or(self.dedup_threshold, 0.7))
-        chosen: list[int] = []
-        chosen_words: list[set[str]] = []
-        used = 0
-        for i in self._order(doc, scores):
-            if len(chosen) >= k:
-                break
-            wset = set(words(doc.sentences[i]))
-            if any(_jaccard(wset, c) >= thr for c in chosen_words):
-                continue
-            length = _count_words(doc.sentences[i])
-            if max_words is not None and used + length > max_words:
-                continue
-            chosen.append(i)
-            chosen_words.append(wset)
-            used += length
-        if not chosen and k > 0 and max_words is not None and max_words > 0:
-            best = self._order(doc, scores)[0]
-            text = cut_words(doc.sentences[best], max_words)
-            return Summary(text, [best], [float(s) for s in scores], self.name, doc.cut)
-        chosen.sort()
-        text = " ".join(doc.sentences[i] for i in chosen)
+        chosen, text = select(doc.sentences, self._order(doc, scores), k, max_words,
+                              float(_or(self.dedup_threshold, 0.7)))
         return Summary(text, chosen, [float(s) for s in scores], self.name, doc.cut)
 
     # ------------------------------------------------------------------ save / load
@@ -398,111 +296,3 @@ def load_summarizer(path: str | Path, **overrides: Any) -> BaseSummarizer:
     from newsml.persistence import load_component
 
     return load_component(path, "summarizer", **overrides)
-
-
-# --------------------------------------------------------------------------- helpers
-def _cap_sentences(doc: _Doc, max_chars: int | None, max_sents: int | None,
-                   cut: dict[str, Any] | None, total_known: bool = True,
-                   input_chars: int | None = None) -> dict[str, Any] | None:
-    """Keep the first sentences of ``doc`` within the caps (news puts its key facts first).
-
-    ``max_chars`` is given for pre-split documents only (raw text was already cut by
-    :func:`newsml.limits.cut_text`, whose record is ``cut``). Returns the record of what was cut, or None.
-    """
-    n = len(doc.sentences)
-    keep = n
-    reasons = [cut["reason"]] if cut else []
-    if max_chars:
-        used = 0
-        for j, sent in enumerate(doc.sentences):
-            used += len(sent) + (1 if j else 0)
-            if used > max_chars and j > 0:
-                keep = j
-                reasons.append("max_input_chars")
-                break
-    if max_sents and keep > max_sents:
-        keep = max_sents
-        reasons.append("max_input_sentences")
-    if not reasons:
-        return None
-    if cut:
-        total_chars = cut["input_chars"]
-    elif input_chars is not None:
-        total_chars = input_chars
-    else:
-        total_chars = sum(len(x) for x in doc.sentences) + max(0, n - 1)
-    del doc.sentences[keep:]
-    del doc.paragraph_first[keep:]
-    scored_chars = sum(len(x) for x in doc.sentences) + max(0, keep - 1)
-    if cut and keep == n:
-        scored_chars = cut["scored_chars"]
-    return {"reason": "+".join(dict.fromkeys(reasons)), "input_chars": total_chars, "scored_chars": scored_chars,
-            "input_sentences": n if total_known and not cut else None,  # unknown when not all was split
-            "scored_sentences": keep, "max_input_chars": cut["max_input_chars"] if cut else max_chars,
-            "max_input_sentences": max_sents}
-
-
-def _as_list(texts: Any) -> list[Any]:
-    if isinstance(texts, str):
-        raise InputError("summarize() expects a list of texts, got one string; wrap it in a list")
-    return list(texts)
-
-
-def _check_limits(max_sentences, max_words, ratio) -> None:
-    if max_sentences is not None and int(max_sentences) < 0:
-        raise ConfigError(f"max_sentences must be >= 0, got {max_sentences}")
-    if max_words is not None and int(max_words) < 0:
-        raise ConfigError(f"max_words must be >= 0, got {max_words}")
-    if ratio is not None and not 0 < float(ratio) <= 1:
-        raise ConfigError(f"ratio must be in (0, 1], got {ratio}")
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-def _minmax(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    if x.size == 0:
-        return x
-    lo, hi = float(x.min()), float(x.max())
-    return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
-
-
-def _focus_queries(focus: Sequence[str] | str | None) -> list[str]:
-    """Turn focus labels/queries into query texts (taxonomy definition + exemplars for known ids)."""
-    if focus is None:
-        return []
-    if isinstance(focus, str):
-        focus = [f for f in focus.split(",")] if "," in focus else [focus]
-    items = [str(f).strip() for f in focus if str(f).strip()]
-    if not items:
-        return []
-    tax = None
-    try:
-        from newsml.taxonomy import load_taxonomy
-
-        tax = load_taxonomy("news_events")
-    except Exception:  # noqa: BLE001 - taxonomy missing: labels are used as plain queries
-        tax = None
-    queries: list[str] = []
-    for item in items:
-        topic = None
-        if tax is not None:
-            try:
-                topic = tax[item] if item in tax.ids else None
-            except Exception:  # noqa: BLE001
-                topic = None
-        if topic is not None:
-            queries.append(f"{topic.name}. {topic.definition}")
-            queries.extend(list(topic.exemplars)[:8])
-        else:
-            queries.append(item.replace("_", " "))
-    return queries
-
-
-def _or(value: Any, default: Any) -> Any:
-    """``value``, or ``default`` where it is None (a parameter left at None means "the usual")."""
-    return default if value is None else value

@@ -31,7 +31,10 @@ from __future__ import annotations
 import numpy as np
 
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
-from newsml.summarize.base import BaseSummarizer, _Doc, _minmax, _or
+from newsml.summarize._budget import _or
+from newsml.summarize._prepare import _Doc
+from newsml.summarize.base import BaseSummarizer
+from newsml.summarize.focus import minmax
 
 
 class _EmbeddingSummarizer(BaseSummarizer):
@@ -106,7 +109,7 @@ class _EmbeddingSummarizer(BaseSummarizer):
             rel = E @ (c / norm) if norm > 0 else np.zeros(len(E))
             if pw:
                 pos = 1.0 / np.sqrt(1.0 + np.arange(len(E)))
-                rel = (1 - pw) * _minmax(rel) + pw * pos
+                rel = (1 - pw) * minmax(rel) + pw * pos
             out.append(rel.astype(np.float64))
         return out
 

@@ -26,7 +26,9 @@ from functools import lru_cache
 import numpy as np
 
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
-from newsml.summarize.base import BaseSummarizer, _Doc, words
+from newsml.scripts import words
+from newsml.summarize._prepare import _Doc
+from newsml.summarize.base import BaseSummarizer
 
 #: a short list of English function words (our own), removed before building sentence vectors
 STOP_WORDS = frozenset("""

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
-from newsml.summarize.base import BaseSummarizer, _Doc
+from newsml.summarize._prepare import _Doc
+from newsml.summarize.base import BaseSummarizer
 
 
 class LeadSummarizer(BaseSummarizer):

@@ -30,18 +30,14 @@ from typing import Any
 
 import numpy as np
 
+from newsml.data.sentences import split_sentences
 from newsml.errors import ModelLoadError
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.scripts import cut_words
-from newsml.summarize.base import (
-    BaseSummarizer,
-    Summary,
-    _as_list,
-    _check_limits,
-    _default_splitter,
-    _Doc,
-    _focus_queries,
-)
+from newsml.summarize._budget import check_limits, sentence_limit
+from newsml.summarize._prepare import _Doc, as_list
+from newsml.summarize.base import BaseSummarizer, Summary
+from newsml.summarize.focus import focus_queries
 
 DEFAULT_SEQ2SEQ = "sshleifer/distilbart-cnn-12-6"
 
@@ -246,11 +242,11 @@ class Seq2SeqSummarizer(BaseSummarizer):
     def summarize(self, texts, max_sentences: int | None = None, max_words: int | None = None,
                   ratio: float | None = None, focus=None) -> list[Summary]:
         """Abstractive summaries; see :meth:`BaseSummarizer.summarize` for the arguments."""
-        texts = _as_list(texts)
-        _check_limits(max_sentences, max_words, ratio)
+        texts = as_list(texts)
+        check_limits(max_sentences, max_words, ratio)
         self._load()
         docs = self._prepare(texts)
-        queries = _focus_queries(focus)
+        queries = focus_queries(focus)
         inputs = [self._focus_filter(d, queries) if queries else d.sentences for d in docs]
         current = [self.chunk(s) for s in inputs]
         final: list[str | None] = [None] * len(docs)
@@ -286,14 +282,9 @@ class Seq2SeqSummarizer(BaseSummarizer):
         text = " ".join(text.split())
         if not doc.sentences:
             return Summary("", [], [], self.name, doc.cut)
-        k = max_sentences
-        if k is None and max_words is None and ratio is None and self.default_sentences:
-            k = int(self.default_sentences)
-        if ratio is not None:
-            kr = max(1, int(round(ratio * len(doc.sentences))))
-            k = kr if k is None else min(k, kr)
+        k = sentence_limit(len(doc.sentences), max_sentences, max_words, ratio, self.default_sentences or None)
         if k is not None:
-            sents = _default_splitter()(text) if text else []
+            sents = split_sentences(text) if text else []
             text = " ".join(sents[:k])
         if max_words is not None:
             text = cut_words(text, max_words)

@@ -49,7 +49,9 @@ import numpy as np
 
 from newsml.errors import ConfigError, InputError, ModelLoadError, NotFittedError
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
-from newsml.summarize.base import BaseSummarizer, _Doc, words
+from newsml.scripts import words
+from newsml.summarize._prepare import _Doc
+from newsml.summarize.base import BaseSummarizer
 from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_auto
 
 #: folder of the model shipped with the package
