@@ -106,14 +106,15 @@ def main(argv=None) -> int:
     import torch
 
     from newsml import encoders
-    from newsml.summarize.base import _default_splitter, split_document
+    from newsml.data.article import split_document
+    from newsml.data.sentences import split_sentences
     from newsml.summarize.train import load_pairs, shared_data_dir
 
     data_dir = shared_data_dir()
     if not (data_dir / "bbc_news_summary").exists():
         print(f"shared data not found at {data_dir}; nothing to benchmark", file=sys.stderr)
         return 0
-    split = _default_splitter()
+    split = split_sentences
     docs = load_pairs("bbc", data_dir, "test", limit=max(args.n, args.n_speed))
     for d in docs:
         d["sentences"], d["firsts"] = split_document(d["text"])

@@ -6,8 +6,8 @@ word budget, and returns the chosen ones in document order.
 
 Examples
 --------
->>> sentence_limit(10, None, None, 0.25, default=3)
-3
+>>> sentence_limit(20, None, None, None, default=3), sentence_limit(20, 4, None, 0.5, default=3)
+(3, 4)
 >>> select(["Rain fell.", "Rain fell again.", "Troops left the town."], [2, 0, 1], k=2, max_words=None,
 ...        dedup_threshold=0.5)
 ([0, 2], 'Rain fell. Troops left the town.')

@@ -104,7 +104,11 @@ class BaseSummarizer(BaseEstimator):
     :meth:`_score_docs` (extractive) or override :meth:`summarize` (abstractive). The keywords this
     class reads are explicit ``__init__`` parameters of every subclass: :attr:`BASE_PARAMS`, plus
     ``dedup_threshold`` for extractive ones (those with :meth:`_score_docs`). A subclass that lacks one
-    fails when it is defined, instead of silently running with a default.
+    fails when it is defined, instead of silently running with a default. :attr:`OPTIONAL_PARAMS`
+    (``splitter``, ``max_input_chars``, ``max_input_sentences``) have class-level defaults, so plug-ins
+    may leave them out; a keyword that nearly matches one (``max_input_char``) fails at definition too.
+    The modules :mod:`newsml.summarize.focus` (focus queries) and ``_prepare``/``_budget`` (input
+    caps, sentence selection) hold the machinery; sentences come from :mod:`newsml.data`.
 
     Examples
     --------
@@ -133,7 +137,8 @@ class BaseSummarizer(BaseEstimator):
     EXTRACTIVE_PARAMS = ("dedup_threshold",)
 
     #: optional keywords: a subclass that takes one stores it on the instance; one that does not
-    #: (e.g. a plug-in) runs with these class-level defaults
+    #: (e.g. a plug-in) runs with the class-level defaults below; a near miss fails at class definition
+    OPTIONAL_PARAMS = ("splitter", "max_input_chars", "max_input_sentences")
     #: sentence splitter name (:data:`newsml.data.article.SPLITTERS`; None: the careful ``"newsml"`` one)
     splitter: str | None = None
     #: characters of each document that are split (None: no cap; see :mod:`newsml.limits`)
@@ -145,15 +150,30 @@ class BaseSummarizer(BaseEstimator):
         super().__init_subclass__(**kwargs)
         if "__init__" not in cls.__dict__:
             return
+        import difflib
         import inspect
 
         wanted = cls.BASE_PARAMS
         if cls._score_docs is not BaseSummarizer._score_docs:
             wanted += cls.EXTRACTIVE_PARAMS
-        missing = [p for p in wanted if p not in inspect.signature(cls.__init__).parameters]
+        params = inspect.signature(cls.__init__).parameters
+        missing = [p for p in wanted if p not in params]
         if missing:
             raise TypeError(f"{cls.__name__}.__init__ must take the keyword(s) {', '.join(missing)} "
                             "(BaseSummarizer reads them)")
+        for p in params:  # an optional keyword misspelt would silently leave the class default in force
+            near = difflib.get_close_matches(p, cls.OPTIONAL_PARAMS, n=1, cutoff=0.9)
+            if near and near[0] != p:
+                raise TypeError(f"{cls.__name__}.__init__ takes {p!r}: did you mean {near[0]!r}?")
+
+    def _store(self, params: dict[str, Any]) -> None:
+        """Store ``__init__`` keywords unchanged, as scikit-learn requires: ``self._store(locals())``.
+
+        Call it first thing in ``__init__``, so that ``locals()`` holds only the keywords.
+        """
+        for key, value in params.items():
+            if key not in ("self", "__class__"):
+                setattr(self, key, value)
 
     def _focus_encoder(self) -> tuple[str | None, dict[str, Any], bool]:
         """The encoder for ``focus`` queries: (name, ``encode`` options, whether it is the summariser's own).

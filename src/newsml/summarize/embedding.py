@@ -44,21 +44,7 @@ class _EmbeddingSummarizer(BaseSummarizer):
                  progress: bool | None = None, backend: str = "auto", quantize: bool = True,
                  max_tokens: int | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        self.encoder = encoder
-        self.position_weight = position_weight
-        self.redundancy = redundancy
-        self.default_sentences = default_sentences
-        self.dedup_threshold = dedup_threshold
-        self.focus_weight = focus_weight
-        self.focus_encoder = focus_encoder
-        self.device = device
-        self.batch_size = batch_size
-        self.progress = progress
-        self.backend = backend
-        self.quantize = quantize
-        self.max_tokens = max_tokens
-        self.max_input_chars = max_input_chars
-        self.max_input_sentences = max_input_sentences
+        self._store(locals())
 
     #: sentences whose embeddings are kept between calls (per summariser instance)
     cache_size = 20_000
@@ -199,13 +185,7 @@ class MMRSummarizer(_EmbeddingSummarizer):
                  batch_size: int = 64, progress: bool | None = None, backend: str = "auto",
                  quantize: bool = True, max_tokens: int | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        super().__init__(encoder=encoder, position_weight=position_weight, redundancy=redundancy,
-                         default_sentences=default_sentences, dedup_threshold=dedup_threshold,
-                         focus_weight=focus_weight, focus_encoder=focus_encoder, device=device,
-                         batch_size=batch_size, progress=progress, backend=backend, quantize=quantize,
-                         max_tokens=max_tokens, max_input_chars=max_input_chars,
-                         max_input_sentences=max_input_sentences)
-        self.lambda_ = lambda_
+        self._store(locals())
 
     def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
         E = doc.cache.get("emb")

@@ -157,16 +157,7 @@ class _GraphSummarizer(BaseSummarizer):
                  focus_weight: float = 0.7, focus_encoder: str | None = None, batch_size: int = 64,
                  progress: bool | None = None, splitter: str = "newsml", max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        self.damping = damping
-        self.default_sentences = default_sentences
-        self.dedup_threshold = dedup_threshold
-        self.focus_weight = focus_weight
-        self.focus_encoder = focus_encoder
-        self.batch_size = batch_size
-        self.progress = progress
-        self.splitter = splitter
-        self.max_input_chars = max_input_chars
-        self.max_input_sentences = max_input_sentences
+        self._store(locals())
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -227,11 +218,9 @@ class LexRankSummarizer(_GraphSummarizer):
         Cosine similarity below which an edge is dropped.
     continuous:
         Keep similarity weights on kept edges (True) or make them binary (False).
-    damping:
-        PageRank damping factor.
-    default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress, splitter,
-    max_input_chars, max_input_sentences:
-        Shared settings, see :class:`newsml.summarize.lead.LeadSummarizer`.
+    damping, default_sentences, dedup_threshold, focus_weight, focus_encoder, batch_size, progress,
+    splitter, max_input_chars, max_input_sentences:
+        As for :class:`TextRankSummarizer`.
 
     Examples
     --------
@@ -246,12 +235,7 @@ class LexRankSummarizer(_GraphSummarizer):
                  focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None,
                  splitter: str = "newsml", max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        super().__init__(damping=damping, default_sentences=default_sentences, dedup_threshold=dedup_threshold,
-                         focus_weight=focus_weight, focus_encoder=focus_encoder, batch_size=batch_size,
-                         progress=progress, splitter=splitter, max_input_chars=max_input_chars,
-                         max_input_sentences=max_input_sentences)
-        self.threshold = threshold
-        self.continuous = continuous
+        self._store(locals())
 
     def _graph(self, sentences: list[str]) -> np.ndarray:
         S = cosine_graph(sentences)

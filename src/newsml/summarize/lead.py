@@ -59,15 +59,7 @@ class LeadSummarizer(BaseSummarizer):
                  focus_encoder: str | None = None, batch_size: int = 64, progress: bool | None = None,
                  splitter: str = "newsml", max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        self.default_sentences = default_sentences
-        self.dedup_threshold = dedup_threshold
-        self.focus_weight = focus_weight
-        self.focus_encoder = focus_encoder
-        self.batch_size = batch_size
-        self.progress = progress
-        self.splitter = splitter
-        self.max_input_chars = max_input_chars
-        self.max_input_sentences = max_input_sentences
+        self._store(locals())
 
     def _sentences_needed(self, max_sentences, max_words, ratio):
         # the lead only reads the top of the article: split no further than needed (two spare sentences

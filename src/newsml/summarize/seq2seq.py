@@ -97,23 +97,7 @@ class Seq2SeqSummarizer(BaseSummarizer):
                  focus_encoder: str | None = None, default_sentences: int | None = None,
                  progress: bool | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        self.model_name = model_name
-        self.max_input_tokens = max_input_tokens
-        self.num_beams = num_beams
-        self.min_new_tokens = min_new_tokens
-        self.max_new_tokens = max_new_tokens
-        self.length_penalty = length_penalty
-        self.no_repeat_ngram_size = no_repeat_ngram_size
-        self.prefix = prefix
-        self.max_rounds = max_rounds
-        self.batch_size = batch_size
-        self.device = device
-        self.focus_weight = focus_weight
-        self.focus_encoder = focus_encoder
-        self.default_sentences = default_sentences
-        self.progress = progress
-        self.max_input_chars = max_input_chars
-        self.max_input_sentences = max_input_sentences
+        self._store(locals())
 
     # ------------------------------------------------------------------ loading
     def _load(self) -> None:

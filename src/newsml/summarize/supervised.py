@@ -394,30 +394,7 @@ class SupervisedSummarizer(BaseSummarizer):
                  focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",
                  batch_size: int = 64, progress: bool | None = None, max_input_chars: int | None = DEFAULT_MAX_INPUT_CHARS,
                  max_input_sentences: int | None = DEFAULT_MAX_INPUT_SENTENCES) -> None:
-        self.model = model
-        self.C = C
-        self.hidden = hidden
-        self.n_trees = n_trees
-        self.learning_rate = learning_rate
-        self.max_leaf_nodes = max_leaf_nodes
-        self.min_samples_leaf = min_samples_leaf
-        self.labels = labels
-        self.block_trigrams = block_trigrams
-        self.oracle_sentences = oracle_sentences
-        self.use_embeddings = use_embeddings
-        self.encoder = encoder
-        self.lead_prior = lead_prior
-        self.pretrained = pretrained
-        self.random_state = random_state
-        self.default_sentences = default_sentences
-        self.dedup_threshold = dedup_threshold
-        self.focus_weight = focus_weight
-        self.focus_encoder = focus_encoder
-        self.device = device
-        self.batch_size = batch_size
-        self.progress = progress
-        self.max_input_chars = max_input_chars
-        self.max_input_sentences = max_input_sentences
+        self._store(locals())
 
     # ------------------------------------------------------------------ features
     def _features(self, docs: list[_Doc], use_embeddings: bool) -> list[np.ndarray]:
