@@ -154,6 +154,8 @@ def _ready_model(args: argparse.Namespace):
     for path in args.inputs:  # fail on a missing input before loading any model
         if not path.startswith("hub:") and not Path(path).exists():
             raise MissingInputError(f"{path}: no such file or folder")
+    if getattr(args, "evidence", 0) < 0:
+        raise InputError(f"--evidence: must be 0 or more, got {args.evidence}")
     clf = build_model(args.model, args.taxonomy)
     cap = getattr(args, "max_input_chars", None)
     if cap is not None:

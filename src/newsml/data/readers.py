@@ -534,7 +534,10 @@ _READERS = {".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".json": _read_json, 
 
 
 def is_saved_dataset(path: Path) -> bool:
-    return path.is_dir() and ((path / "dataset_dict.json").is_file() or (path / "state.json").is_file())
+    try:  # an unreadable folder is not a saved dataset; the walk then reports it as unreadable
+        return path.is_dir() and ((path / "dataset_dict.json").is_file() or (path / "state.json").is_file())
+    except OSError:
+        return False
 
 
 def _read_file(ctx: _Ctx, path: Path) -> Iterator[Document]:

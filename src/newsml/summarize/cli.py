@@ -111,6 +111,13 @@ def _error_text(exc: BaseException) -> str:
     return f"summariser failed: {type(exc).__name__}: {exc}"
 
 
+def _check_lengths(args: argparse.Namespace) -> None:
+    """``--max-sentences``/``--max-words`` below 1 would skip every document as "no sentences to summarise"."""
+    for opt in ("max_sentences", "max_words"):
+        if getattr(args, opt, None) is not None and getattr(args, opt) < 1:
+            raise InputError(f"--{opt.replace('_', '-')}: must be at least 1, got {getattr(args, opt)}")
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Run ``newsml summarize`` (see :func:`newsml.cli.build_parser` for the options)."""
     from newsml.data import ReadReport, read_documents
@@ -118,6 +125,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     for path in args.inputs:  # fail on a missing input before loading any model
         if not str(path).startswith("hub:") and not Path(path).exists():
             raise InputError(f"{path}: no such file or folder")
+    _check_lengths(args)
     summarizer = build_summarizer(args.method, args.model)
     set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
     focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
