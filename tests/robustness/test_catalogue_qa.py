@@ -99,3 +99,14 @@ def test_tampered_classes_are_refused_naming_the_file(tmp_path, capsys):
     (tmp_path / "a.txt").write_text(GOOD)
     assert main(["classify", str(tmp_path / "a.txt"), "--model", str(saved)]) == 2
     assert "newsml_classifier.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command,opts", [("summarize", ["--method", "lead"]), ("classify", ["--model", "keyword"])])
+def test_stdin_dash_is_an_input_for_summarize_and_classify(command, opts, monkeypatch, capsys):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GOOD.encode())))
+    assert main([command, "-", *opts, "--format", "json"]) == 0
+    (rec,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert rec["id"] == "stdin" and not rec.get("skipped")

@@ -152,7 +152,7 @@ def format_table(rec: dict[str, Any], width: int = 100) -> str:
 def _ready_model(args: argparse.Namespace):
     """The classifier for the command line, checked before any document is read (inputs exist, it is fitted)."""
     for path in args.inputs:  # fail on a missing input before loading any model
-        if not path.startswith("hub:") and not Path(path).exists():
+        if path != "-" and not path.startswith("hub:") and not Path(path).exists():
             raise MissingInputError(f"{path}: no such file or folder")
     if getattr(args, "evidence", 0) < 0:
         raise InputError(f"--evidence: must be 0 or more, got {args.evidence}")

@@ -123,7 +123,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     from newsml.data import ReadReport, read_documents
 
     for path in args.inputs:  # fail on a missing input before loading any model
-        if not str(path).startswith("hub:") and not Path(path).exists():
+        if str(path) != "-" and not str(path).startswith("hub:") and not Path(path).exists():
             raise InputError(f"{path}: no such file or folder")
     _check_lengths(args)
     summarizer = build_summarizer(args.method, args.model)
