@@ -110,3 +110,18 @@ def test_stdin_dash_is_an_input_for_summarize_and_classify(command, opts, monkey
     assert main([command, "-", *opts, "--format", "json"]) == 0
     (rec,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert rec["id"] == "stdin" and not rec.get("skipped")
+
+
+def test_folders_nested_deeper_than_the_recursion_limit(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    for _ in range(sys.getrecursionlimit() + 100):  # os.makedirs itself recurses
+        os.mkdir("a")
+        os.chdir("a")
+    Path("x.txt").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "top.txt").write_text(GOOD.replace("Monday", "Tuesday"))
+    report = ReadReport()
+    docs = list(read_documents(tmp_path, report=report))
+    assert len(docs) == 2 and report.counts()["dropped"] == 0

@@ -592,23 +592,25 @@ def _walk(path: Path, report: ReadReport) -> Iterator[Path]:
     """
     seen: set[tuple[int, int]] = set()
 
-    def visit(folder: Path) -> Iterator[Path]:
+    stack = [path]  # an explicit stack, not recursion: folders nested deeper than ~1000 levels
+    while stack:
+        folder = stack.pop()
         try:
             st = folder.stat()
         except OSError as exc:
             report.drop(_printable_name(folder), None, f"cannot read folder: {exc.strerror or exc}")
-            return
+            continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
             report.drop(_printable_name(folder), None, "symlink loop or second link to a folder already read")
-            return
+            continue
         seen.add(key)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             report.drop(_printable_name(folder), None, f"cannot read folder: {exc.strerror or exc}")
-            return
+            continue
         subdirs = []
         for e in entries:
             p = folder / e.name
@@ -630,10 +632,7 @@ def _walk(path: Path, report: ReadReport) -> Iterator[Path]:
                     subdirs.append(p)
             elif e.name not in _IGNORED_NAMES:
                 yield p
-        for d in subdirs:
-            yield from visit(d)
-
-    yield from visit(path)
+        stack.extend(reversed(subdirs))  # depth-first, in sorted order
 
 
 def read_documents(paths, *, text_field: str | None = None, on_error: str = "skip",
