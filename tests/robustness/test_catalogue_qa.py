@@ -122,6 +122,27 @@ def test_folders_nested_deeper_than_the_recursion_limit(tmp_path, monkeypatch):
     Path("x.txt").write_text(GOOD)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "top.txt").write_text(GOOD.replace("Monday", "Tuesday"))
-    report = ReadReport()
-    docs = list(read_documents(tmp_path, report=report))
-    assert len(docs) == 2 and report.counts()["dropped"] == 0
+    try:
+        report = ReadReport()
+        docs = list(read_documents(tmp_path, report=report))
+        assert len(docs) == 2 and report.counts()["dropped"] == 0
+    finally:  # shutil.rmtree (pytest's tmp_path clean-up) recurses too: remove the chain bottom-up here
+        depth = 0
+        while os.path.isdir("a"):
+            os.chdir("a")
+            depth += 1
+        for name in os.listdir("."):
+            os.remove(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("a")
+
+
+def test_summarize_model_pointing_at_a_saved_classifier(tmp_path, capsys):
+    saved = tmp_path / "clf"
+    saved.mkdir()
+    (saved / "newsml_classifier.json").write_text(json.dumps({"class": "newsml.classify.tfidf:TfidfClassifier"}))
+    (tmp_path / "a.txt").write_text(GOOD)
+    assert main(["summarize", str(tmp_path / "a.txt"), "--model", str(saved)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "saved classifier" in err[0] and str(saved) in err[0]

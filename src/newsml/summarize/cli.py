@@ -41,6 +41,9 @@ def build_summarizer(method: str | None, model: str | None):
 
     if model and (Path(model) / CONFIG_FILE).exists():
         return load_summarizer(model)
+    if model and (Path(model) / "newsml_classifier.json").exists():
+        raise InputError(f"--model {model}: holds a saved classifier, not a summariser; use it with "
+                         "`newsml classify --model`")
     if model and method is None:
         method = "seq2seq"
     method = method or DEFAULT_SUMMARIZER
