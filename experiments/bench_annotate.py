@@ -20,6 +20,7 @@ Run::
 
     nice python experiments/bench_annotate.py                       # 1k, 10k fast; Ray vs local on 2k; default comps
     nice python experiments/bench_annotate.py --sizes 1000,10000,100000,1000000 --max-minutes 25
+    nice python experiments/bench_annotate.py --sizes "" --ray-size 0 --default-sizes "" --engine-sizes 40000 --append
 """
 
 from __future__ import annotations
@@ -248,6 +249,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--max-minutes", type=float, default=25.0)
     ap.add_argument("--out", default=str(RESULTS / "annotate"))
+    ap.add_argument("--append", action="store_true", help="add these runs to the rows already in --out")
     args = ap.parse_args()
     if args.one:
         one(json.loads(args.one))
@@ -295,6 +297,11 @@ def main() -> None:
         r = plan(f"local default {n}", n, "local", args.workers, DEFAULT, cost)
         if r:
             cost = r["wall_s"] / r["docs"]
+    old = Path(args.out).with_suffix(".json")
+    if args.append and old.exists():
+        prev = json.loads(old.read_text())
+        rows, skipped = prev["rows"] + rows, prev["not_run"] + skipped
+        load_start = prev["load_average_start"]
     payload = {"rows": rows, "not_run": skipped, "sentence_pool": len(pool),
                "load_average_start": load_start, "load_average_end": os.getloadavg(),
                "env": {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),

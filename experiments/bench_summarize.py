@@ -1,42 +1,50 @@
-"""Benchmark newsml summarisers against lead and sumy's LexRank/TextRank, in one run.
+"""Benchmark newsml summarisers against lead-3, the greedy oracle and sumy's LexRank/TextRank, in one run.
 
-Datasets (from ../shared/data, skipped when absent), held-out documents only (the shipped supervised
-model is trained on the other ~70 %, see newsml.summarize.train):
+Settings (data from ../shared/data through the data layer; documents a shipped model was trained on are
+dropped, and the run says so on stderr and in the report):
 
-* bbc: BBC News Summary, extractive references (spaces between sentences repaired); every system
-  returns 40 % of the article's sentences (references average 43 %).
-* xsum: XSum test (first 1,000), one-sentence abstractive references; every system returns 1 sentence.
-* bbc3: the same BBC documents with 3-sentence summaries (the highlights-style default length).
+* ``cnndm``: CNN/DailyMail validation, original form (cnndm_validation_1000.jsonl), 3 sentences.
+* ``cnndm_tok``: CNN/DailyMail validation, tokenised lower-case form, the *report* part (ids >= 3000; the
+  ids 1000-2999 are the *selection* part the shipped model's settings were chosen on), 3 sentences.
+* ``xsum``: XSum (first 1,000 test articles), one-sentence abstractive references, 1 sentence. Only the
+  documents the previous default (trained on ~70 % of them) did not see, so that it can be compared.
+* ``bbc``: the test split of ``newsml prepare bbc`` (extractive references), 40 % of the sentences.
 
-Scoring: Google ``rouge-score`` 0.1.2, ``RougeScorer(['rouge1','rouge2','rougeL','rougeLsum'],
-use_stemmer=True)``, F1 per document. Its default tokenizer lower-cases, replaces every
-non-alphanumeric character with a space and splits on whitespace; Porter stemming is on. For
-ROUGE-Lsum, system and reference are split into sentences with newsml.data.split_sentences and
-joined with newlines. 95 % CIs: percentile bootstrap over documents (newsml.evaluate.bootstrap_ci,
-1,000 resamples); "vs lead" is a paired bootstrap of the ROUGE-1 difference.
+Inputs are the raw records (``read_documents`` + the recipe's source-specific repairs, no cleaning), so
+lead and furniture removal are part of what is measured. Systems:
 
-Quality runs get each document's sentences from newsml.summarize.base.split_document (what
-``summarize`` does on raw text), computed once. Speed: docs/s with time.perf_counter, end to end from
-raw text (sentence splitting included) and from pre-split sentences (as after ``newsml prepare``),
-with ``--threads`` intra-op threads for torch and ONNX Runtime (default 1: the 2-core machine is
-often shared by several jobs; use 2 on a quiet machine). Peak memory: Python
-heap peak via tracemalloc over 40 documents in a separate pass (tracemalloc does not see torch's
-tensor allocations). The machine is shared (2 cores), so speeds are noisy lower bounds.
+* ``lead-3``: the first k sentences of the raw text cut by a plain regex splitter (the classic baseline,
+  k = the setting's sentence count; for ``bbc`` 40 %);
+* ``oracle``: greedy ROUGE-1+2 oracle over newsml's sentences (an upper bound, uses the reference);
+* every registered newsml extractive summariser (``lead``, ``textrank``, ``lexrank``, ``supervised``
+  = the shipped model, ``centroid``, ``mmr``); ``seq2seq`` needs a downloaded checkpoint and is left out;
+* ``default-before``: the supervised model shipped before this change (commit a58ad9a), loaded from git;
+* sumy 0.11 LexRank/TextRank (English stop words, Snowball stemmer, newsml sentences).
+
+Scoring: Google ``rouge-score`` (``use_stemmer=True``), F1 per document; ROUGE-Lsum on newsml sentences
+joined by newlines. 95 % CIs: percentile bootstrap over documents (newsml.evaluate.bootstrap_ci, 1,000
+resamples); "vs lead-3" is a paired bootstrap of the ROUGE-1 difference (newsml.evaluate.paired_bootstrap).
+Speed: docs/s end to end from raw text (sentence splitting included), median of ``--repeats`` timings
+on the first ``--n-speed`` documents, every system on the same documents in the same run, 1 thread.
 
 Usage::
 
-    HF_HUB_OFFLINE=1 .venv/bin/python experiments/bench_summarize.py [--n 300] [--n-speed 100] [--train] [--quick]
+    python experiments/bench_summarize.py [--n 500] [--n-speed 100] [--train] [--quick]
 
-``--train`` first retrains the shipped supervised model (newsml/summarize/models/news).
+``--train`` first retrains the shipped supervised model (newsml.summarize.train.train_default).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,15 +53,17 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
 
-from newsml.experiment.measure import machine_summary  # noqa: E402
+from newsml.experiment.measure import machine_summary, peak_memory_mib  # noqa: E402
 from newsml.experiment.rundir import environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
 METRICS = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+BEFORE_COMMIT = "a58ad9a"
+SELECTION_MAX_ID = 3000  # tokenised validation ids below this are the selection part
 
 
-# --------------------------------------------------------------------------- sumy peers
+# --------------------------------------------------------------------------- peers and baselines
 class OfflineTokenizer:
     """sumy tokenizer without NLTK data: newsml sentences + a regex word tokenizer."""
 
@@ -61,12 +71,12 @@ class OfflineTokenizer:
     _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
     def to_sentences(self, paragraph):
-        from newsml.summarize.base import _default_splitter
+        from newsml.data import split_sentences
 
-        return tuple(_default_splitter()(paragraph))
+        return tuple(split_sentences(paragraph))
 
     def to_words(self, sentence):
-        return tuple(self._WORD.findall(sentence))
+        return tuple(self._WORD.findall(sentence.lower()))
 
 
 class SumyPeer:
@@ -86,26 +96,124 @@ class SumyPeer:
     def summarize(self, docs, max_sentences=None, ratio=None):
         from sumy.parsers.plaintext import PlaintextParser
 
+        from newsml.data.lead import strip_lead
+
         out = []
         for d in docs:
-            parser = PlaintextParser.from_string(d["body"], self.tokenizer)
+            parser = PlaintextParser.from_string(strip_lead(d["text"]), self.tokenizer)
             n = len(parser.document.sentences)
             k = max_sentences if max_sentences is not None else max(1, round(ratio * n))
             out.append(" ".join(str(s) for s in self.impl(parser.document, k)))
         return out
 
 
+_REGEX_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
+class LeadRegex:
+    """lead-k on a plain regex split of the raw text (no lead or furniture removal)."""
+
+    def summarize(self, docs, max_sentences=None, ratio=None):
+        out = []
+        for d in docs:
+            sents = [s for s in _REGEX_SPLIT.split(d["text"].strip()) if s]
+            k = max_sentences if max_sentences is not None else max(1, round(ratio * len(sents)))
+            out.append(" ".join(sents[:k]))
+        return out
+
+
+class Oracle:
+    """Greedy ROUGE-1+2 oracle over newsml's sentences (uses the reference: an upper bound)."""
+
+    def summarize(self, docs, max_sentences=None, ratio=None):
+        from newsml.summarize.supervised import greedy_oracle
+
+        out = []
+        for d in docs:
+            sents = d["sentences"]
+            k = max_sentences if max_sentences is not None else max(1, round(ratio * len(sents)))
+            out.append(" ".join(sents[i] for i in greedy_oracle(sents, d["summary"], k)))
+        return out
+
+
+def default_before():
+    """The supervised summariser shipped before this change, rebuilt from git (module + weights)."""
+    tmp = Path(tempfile.mkdtemp(prefix="newsml-before-"))
+    (tmp / "models" / "news").mkdir(parents=True)
+    base = "src/newsml/summarize"
+    for rel, dst in [(f"{base}/supervised.py", tmp / "before_supervised.py"),
+                     (f"{base}/models/news/newsml_summarizer.json", tmp / "models/news/newsml_summarizer.json"),
+                     (f"{base}/models/news/weights.safetensors", tmp / "models/news/weights.safetensors")]:
+        dst.write_bytes(subprocess.run(["git", "show", f"{BEFORE_COMMIT}:{rel}"], cwd=ROOT, check=True,
+                                       capture_output=True).stdout)
+    spec = importlib.util.spec_from_file_location("before_supervised", tmp / "before_supervised.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    model = mod.SupervisedSummarizer(pretrained=None)
+    cfg = json.loads((tmp / "models/news/newsml_summarizer.json").read_text())
+    from safetensors.numpy import load_file
+
+    model._set_state(cfg["state"], load_file(str(tmp / "models/news/weights.safetensors")))
+    model.name = "default-before"
+    # its own sentence preparation is the one of this version (the data layer), as for every system
+    return model
+
+
+def before_training_ids(ids):
+    """Ids the previous default trained on: a SHA-1 hash split, 70 % of bbc and xsum (its train.py)."""
+    import hashlib
+
+    return {i for i in ids if int(hashlib.sha1(str(i).encode()).hexdigest()[:8], 16) % 1000 < 700}
+
+
+# --------------------------------------------------------------------------- data
+def load_setting(name, n):
+    from datasets import load_from_disk  # noqa: F401 - fail early when datasets is missing
+
+    from newsml.data import read_documents
+    from newsml.data.document import ReadReport
+    from newsml.data.recipes import RECIPES, recipe_files
+    from newsml.summarize.train import prepared_split
+
+    recipe = {"cnndm": "cnn_dailymail", "cnndm_tok": "cnn_dailymail", "xsum": "xsum", "bbc": "bbc"}[name]
+    files = recipe_files(recipe)
+    if name == "cnndm":
+        files, keep = [f for f in files if f.name == "cnndm_validation_1000.jsonl"], None
+    elif name == "cnndm_tok":
+        files, keep = [f for f in files if f.name == "cnndm_validation_tokenized_4368.jsonl"], None
+    elif name == "bbc":
+        keep = {r["id"] for r in prepared_split("bbc", "test", CACHE)[0]}
+    else:
+        keep = None
+    report = ReadReport()
+    docs = []
+    for doc in read_documents(files, report=report):
+        if keep is not None and doc.id not in keep:
+            continue
+        if name == "cnndm_tok" and int(doc.id.rsplit("-", 1)[1]) < SELECTION_MAX_ID:
+            continue
+        if RECIPES[recipe].transform and recipe != "cnn_dailymail":  # CNN/DM furniture stays: it is measured
+            doc = RECIPES[recipe].transform(doc, report)
+        if doc is None or not doc.text.strip() or not (doc.summary or "").strip():
+            continue
+        docs.append({"id": doc.id, "text": doc.text, "title": doc.title or "", "summary": doc.summary})
+    return docs
+
+
+CACHE = Path(os.environ.get("NEWSML_BENCH_CACHE", Path(tempfile.gettempdir()) / "newsml-bench-cache"))
+
+
 # --------------------------------------------------------------------------- scoring
-def rouge_scores(preds, refs, ref_lines):
+def rouge_scores(preds, refs):
     from rouge_score import rouge_scorer
 
-    from newsml.summarize.base import _default_splitter
+    from newsml.data import split_sentences
 
-    split = _default_splitter()
     scorer = rouge_scorer.RougeScorer(METRICS, use_stemmer=True)
     out = {m: [] for m in METRICS}
-    for p, r, r_l in zip(preds, refs, ref_lines):
-        p_l = "\n".join(split(p)) if p.strip() else ""
+    for p, r in zip(preds, refs):
+        r_l = "\n".join(split_sentences(r))
+        p_l = "\n".join(split_sentences(p)) if p.strip() else ""
         s = scorer.score(r, p)
         s_l = scorer.score(r_l, p_l)
         for m in METRICS:
@@ -120,116 +228,159 @@ def ci_dict(values):
     return {"value": round(100 * ci.value, 2), "low": round(100 * ci.low, 2), "high": round(100 * ci.high, 2)}
 
 
+def paired(a, b):
+    from newsml.evaluate import paired_bootstrap
+
+    pr = paired_bootstrap(a, b, n_boot=1000, seed=0)
+    return {"diff": round(100 * pr.diff.value, 2), "low": round(100 * pr.diff.low, 2),
+            "high": round(100 * pr.diff.high, 2), "p": round(pr.p_value, 4)}
+
+
 # --------------------------------------------------------------------------- runner
 def build(name):
     import newsml
 
     if name.startswith("sumy-"):
         return SumyPeer(name.split("-", 1)[1])
-    if name == "supervised-noprior":
-        return newsml.get_summarizer("supervised", lead_prior=0.0)
-    if name in ("centroid+pos", "mmr+pos"):
-        return newsml.get_summarizer(name.split("+")[0], position_weight=0.5)
-    if name in ("centroid-torch", "mmr-torch"):  # the sentence-transformers (fp32 torch) encoder
-        return newsml.get_summarizer(name.split("-")[0], backend="torch")
+    if name == "lead-3":
+        return LeadRegex()
+    if name == "oracle":
+        return Oracle()
+    if name == "default-before":
+        return default_before()
     return newsml.get_summarizer(name)
 
 
-def run_system(name, system, docs, limits):
-    if isinstance(system, SumyPeer):
+def run_system(system, docs, limits, presplit=True):
+    if not hasattr(system, "_prepare"):
         return system.summarize(docs, **limits)
-    # the sentences split_document() gives for the raw text, computed once per document
-    inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"],
-               "paragraph_first": d["firsts"]} for d in docs]
+    if presplit:  # the sentences split_document() gives for the raw text, computed once per document
+        inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"],
+                   "paragraph_first": d["firsts"]} for d in docs]
+    else:
+        inputs = [{"text": d["text"], "title": d["title"]} for d in docs]
     return [s.text for s in system.summarize(inputs, **limits)]
 
 
-def timed(name, system, docs, limits, presplit):
+def timed(system, docs, limits, repeats):
+    if isinstance(system, Oracle):
+        return None
     if hasattr(system, "_emb_cache"):
-        del system._emb_cache  # time real encoding, not the embeddings kept from the quality run
-    if isinstance(system, SumyPeer):
-        if presplit:
-            return None
-        t = time.perf_counter()
-        system.summarize(docs, **limits)
-        return len(docs) / (time.perf_counter() - t)
-    if presplit:
-        inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"]} for d in docs]
-    else:
-        inputs = [{"text": d["text"], "title": d["title"]} for d in docs]
-    t = time.perf_counter()
-    system.summarize(inputs, **limits)
-    return len(docs) / (time.perf_counter() - t)
+        del system._emb_cache
+    times, cpu = [], []
+    for _ in range(repeats):
+        t, c = time.perf_counter(), time.process_time()
+        run_system(system, docs, limits, presplit=False)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return len(docs) / statistics.median(times), len(docs) / max(1e-9, statistics.median(cpu))
 
 
 def peak_memory(system, docs, limits):
-    if hasattr(system, "_emb_cache"):
-        del system._emb_cache
-    from newsml.experiment.measure import peak_memory_mib
+    return round(peak_memory_mib(lambda: run_system(system, docs, limits, presplit=False)), 2)
 
-    return round(peak_memory_mib(lambda: run_system("", system, docs, limits)), 2)
+
+SETTINGS = {"cnndm": {"max_sentences": 3}, "cnndm_tok": {"max_sentences": 3}, "xsum": {"max_sentences": 1},
+            "bbc": {"ratio": 0.4}}
+
+
+def system_row(name, system, docs, refs, limits, args, per_doc, before_seen):
+    """One system's scores (with CIs and paired differences), speed and memory on one setting."""
+    speed_docs = docs[: args.n_speed]
+    sub = docs[: args.n_embed] if name in ("centroid", "mmr") else docs
+    preds = run_system(system, sub, limits)
+    scores = rouge_scores(preds, refs[: len(sub)])
+    row = {m: ci_dict(v) for m, v in scores.items()}
+    row["n_docs"] = len(sub)
+    row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)
+    sp_docs = speed_docs[: min(len(speed_docs), 30)] if name in ("centroid", "mmr") else speed_docs
+    sp = timed(system, sp_docs, limits, 1 if name in ("centroid", "mmr") else args.repeats)
+    row["docs_per_s"] = None if sp is None else round(sp[0], 1)
+    # CPU time of this process: less sensitive to other jobs on a shared machine
+    row["docs_per_cpu_s"] = None if sp is None else round(sp[1], 1)
+    if hasattr(system, "_prepare"):
+        row["peak_mem_mib"] = peak_memory(system, docs[:20], limits)
+    if name != "lead-3" and "lead-3" in per_doc:
+        row["r1_vs_lead3"] = paired(scores["rouge1"], per_doc["lead-3"]["rouge1"][: len(sub)])
+    if name != "lead" and "lead" in per_doc and name != "lead-3":
+        row["r1_vs_lead"] = paired(scores["rouge1"], per_doc["lead"]["rouge1"][: len(sub)])
+    if name == "supervised" and "default-before" in per_doc:
+        row["r1_vs_before"] = paired(scores["rouge1"], per_doc["default-before"]["rouge1"])
+    if name == "default-before" and "supervised" in per_doc:
+        row["r1_vs_before"] = paired(per_doc["supervised"]["rouge1"], scores["rouge1"])
+        if before_seen:
+            clean = np.array([d["id"] not in before_seen for d in docs])
+            row["r1_vs_before_unseen"] = paired(per_doc["supervised"]["rouge1"][clean],
+                                                scores["rouge1"][clean])
+    return row, scores
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--n", type=int, default=300, help="held-out documents per dataset")
+    ap.add_argument("--n", type=int, default=500, help="documents per setting")
+    ap.add_argument("--n-embed", type=int, default=100, help="documents per setting for centroid/mmr (slow)")
     ap.add_argument("--n-speed", type=int, default=100, help="documents per speed measurement")
+    ap.add_argument("--repeats", type=int, default=3, help="speed timings per system (median)")
+    ap.add_argument("--settings", default=",".join(SETTINGS))
     ap.add_argument("--train", action="store_true", help="retrain the shipped supervised model first")
     ap.add_argument("--quick", action="store_true", help="no embedding methods (fast check)")
     ap.add_argument("--systems", default=None, help="comma-separated systems (default: all)")
     ap.add_argument("--out", default=str(RESULTS))
-    ap.add_argument("--merge", action="store_true",
-                    help="update only the systems run here in an existing summarize.json")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="torch/ONNX intra-op threads (1 is much faster when other jobs share the CPU)")
     args = ap.parse_args(argv)
 
-    import torch
+    import newsml
+    from newsml.data.article import split_document
+    from newsml.data.recipes import shared_data_dir
+    from newsml.summarize.train import train_default, training_ids
 
-    torch.set_num_threads(args.threads)
-    from newsml.evaluate import paired_bootstrap
-    from newsml.summarize.base import _default_splitter
-
-    split = _default_splitter()
-    from newsml.summarize.base import split_document, strip_lead
-    from newsml.summarize.train import load_pairs, shared_data_dir, train_default
-
-    data_dir = shared_data_dir()
-    if not (data_dir / "bbc_news_summary").exists():
-        print(f"shared data not found at {data_dir}; nothing to benchmark", file=sys.stderr)
+    if not (shared_data_dir() / "cnn_dailymail").exists():
+        print(f"shared data not found at {shared_data_dir()}; nothing to benchmark", file=sys.stderr)
         return 0
     train_info = None
     if args.train:
         t = time.perf_counter()
-        model = train_default()
+        model = train_default(cache_dir=CACHE)
         train_info = {"train_docs": model.n_train_docs_, "seconds": round(time.perf_counter() - t, 1)}
         print("trained shipped model:", train_info, flush=True)
+    trained_on = training_ids()
 
-    systems = ["lead", "textrank", "lexrank", "supervised", "supervised-noprior", "centroid", "mmr",
-               "mmr+pos", "centroid-torch", "mmr-torch", "sumy-lexrank", "sumy-textrank"]
+    systems = ["lead-3", "oracle", "lead", "textrank", "lexrank", "supervised", "default-before", "centroid", "mmr",
+               "sumy-lexrank", "sumy-textrank"]
     if args.quick:
-        systems = [s for s in systems if not s.startswith(("centroid", "mmr"))]
+        systems = [s for s in systems if s not in ("centroid", "mmr")]
     if args.systems:
         systems = args.systems.split(",")
-    settings = {"bbc": ("bbc", {"ratio": 0.4}), "bbc3": ("bbc", {"max_sentences": 3}),
-                "xsum": ("xsum", {"max_sentences": 1})}
-    data = {}
-    for ds in ("bbc", "xsum"):
-        pairs = load_pairs(ds, data_dir, "test", limit=args.n)
-        for p in pairs:
-            p["body"] = strip_lead(p["text"])
-            p["sentences"], p["firsts"] = split_document(p["text"])
-            p["ref_lines"] = "\n".join(split(p["summary"]))
-        data[ds] = pairs
-    built = {}
-    results = {"settings": {}, "machine": f"{machine_summary()} at start, {args.threads} torch/ONNX thread(s)",
-               "python": environment()["python"], "train": train_info,
+    results = {"settings": {}, "default": newsml.summarize.DEFAULT_SUMMARIZER,
+               "machine": f"{machine_summary()} at start, 1 thread", "python": environment()["python"],
+               "train": train_info, "notes": [], "repeats": args.repeats,
                "command": "python experiments/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:])}
-    for setting, (ds, limits) in settings.items():
-        docs = data[ds]
+    built = {}
+    for setting in args.settings.split(","):
+        limits = SETTINGS[setting]
+        docs = load_setting(setting, args.n)
+        dropped = [d["id"] for d in docs if d["id"] in trained_on]
+        if dropped:
+            msg = (f"{setting}: {len(dropped)} documents are training documents of the shipped supervised model; "
+                   "dropped")
+            print(msg, file=sys.stderr)
+            results["notes"].append(msg)
+        docs = [d for d in docs if d["id"] not in trained_on]
+        if setting == "xsum":  # keep what the previous default did not train on, so it can be compared
+            seen = before_training_ids([d["id"] for d in docs])
+            docs = [d for d in docs if d["id"] not in seen]
+        docs = docs[: args.n]
+        for d in docs:
+            d["sentences"], d["firsts"] = split_document(d["text"])
         refs = [d["summary"] for d in docs]
-        block = {"dataset": ds, "n_docs": len(docs), "n_speed_docs": min(len(docs), args.n_speed),
-                 "limits": limits, "systems": {}}
+        before_seen = before_training_ids([d["id"] for d in docs]) if setting == "bbc" else set()
+        block = {"n_docs": len(docs), "n_speed_docs": min(len(docs), args.n_speed), "limits": limits,
+                 "systems": {}}
+        if before_seen:
+            msg = (f"{setting}: default-before was trained on {len(before_seen)} of these {len(docs)} documents "
+                   "(its hash split); its comparison with the new default is also given on the other "
+                   f"{len(docs) - len(before_seen)}")
+            print(msg, file=sys.stderr)
+            block["note"] = msg
         per_doc = {}
         for name in systems:
             try:
@@ -238,78 +389,57 @@ def main(argv=None):
             except Exception as exc:  # noqa: BLE001 - report and go on
                 print(f"{name}: cannot build: {exc}", file=sys.stderr)
                 continue
-            preds = run_system(name, system, docs, limits)
-            scores = rouge_scores(preds, refs, [d["ref_lines"] for d in docs])
+            t = time.perf_counter()
+            row, scores = system_row(name, system, docs, refs, limits, args, per_doc, before_seen)
             per_doc[name] = scores
-            row = {m: ci_dict(v) for m, v in scores.items()}
-            row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)
-            if setting != "bbc3":
-                tdocs = docs[: args.n_speed]
-                row["docs_per_s_raw"] = round(timed(name, system, tdocs, limits, False), 1)
-                sp = timed(name, system, tdocs, limits, True)
-                row["docs_per_s_presplit"] = None if sp is None else round(sp, 1)
-                row["peak_mem_mib"] = peak_memory(system, docs[:40], limits)
-                if name in ("lead", "textrank", "lexrank"):
-                    fast = build(name).set_params(splitter="fast")
-                    row["docs_per_s_raw_fast"] = round(timed(name, fast, tdocs, limits, False), 1)
-            if name != "lead" and "lead" in per_doc:
-                pr = paired_bootstrap(scores["rouge1"], per_doc["lead"]["rouge1"], n_boot=1000, seed=0)
-                row["r1_vs_lead"] = {"diff": round(100 * pr.diff.value, 2), "low": round(100 * pr.diff.low, 2),
-                                     "high": round(100 * pr.diff.high, 2), "p": round(pr.p_value, 4)}
             block["systems"][name] = row
-            print(setting, name, {m: row[m]["value"] for m in METRICS}, row.get("docs_per_s_raw"), flush=True)
+            print(setting, name, {m: row[m]["value"] for m in METRICS}, row.get("docs_per_s"),
+                  f"{time.perf_counter() - t:.0f}s", flush=True)
         results["settings"][setting] = block
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.merge and (out / "summarize.json").exists():
-        results = merge_results(json.loads((out / "summarize.json").read_text()), results)
     (out / "summarize.json").write_text(json.dumps(results, indent=2))
     (out / "summarize.md").write_text(to_markdown(results))
     print((out / "summarize.md").read_text())
     return 0
 
 
-def merge_results(old: dict, new: dict) -> dict:
-    """``old`` results with the systems measured in ``new`` replaced or added (``--merge``)."""
-    for setting, block in new["settings"].items():
-        if setting in old["settings"]:
-            merged = old["settings"][setting]
-            merged["systems"].update(block["systems"])
-            block["systems"] = merged["systems"]
-    old["settings"].update(new["settings"])
-    old["command"] = f"{old.get('command', '')}; then {new['command']}"
-    return old
+def _diff(d):
+    return f"{d['diff']:+.2f} [{d['low']:+.2f}, {d['high']:+.2f}]" if d else "—"
 
 
 def to_markdown(results):
     lines = ["# Summarisation benchmark (experiments/bench_summarize.py)", "",
              f"Command: `{results.get('command', '')}`", "",
-             "ROUGE F1 x100 with 95% bootstrap CIs (rouge-score, Porter stemming, default tokenizer; "
-             "Lsum on newsml sentences). Held-out documents only. "
-             f"Machine: {results['machine']}. docs/s raw = from raw text incl. sentence splitting; "
-             "fast splitter = splitter='fast' (regex) instead of newsml.data.split_sentences (pysbd); "
-             "presplit = from pre-split sentences; peak = Python heap (tracemalloc, 40 docs). "
-             "supervised = the shipped model (DEFAULT_SUMMARIZER, lead_prior=2); supervised-noprior = "
-             "same weights, lead_prior=0; +pos = position_weight=0.5; centroid/mmr use the int8 ONNX encoder "
-             "(the default), -torch = the same with the sentence-transformers torch encoder.", ""]
+             "ROUGE F1 x100 with 95% bootstrap CIs (rouge-score, Porter stemming; Lsum on newsml sentences). "
+             "Documents a shipped model trained on are dropped. "
+             f"Machine: {results['machine']}. docs/s = end to end from raw text (splitting included), median "
+             f"of {results.get('repeats', 3)} runs (centroid/mmr: 1 run on at most 30 documents), all systems on the same documents in the same run. lead-3 = first sentences of a plain "
+             "regex split of the raw text; oracle = greedy ROUGE oracle (upper bound); supervised = the shipped "
+             f"model; default-before = the default shipped before ({BEFORE_COMMIT}); DEFAULT_SUMMARIZER = "
+             f"`{results.get('default')}`. centroid/mmr run on fewer documents (see n).", ""]
     for note in results.get("notes", []):
         lines += [f"Note: {note}", ""]
     if results.get("train"):
         lines += [f"Shipped supervised model retrained in this run: {results['train']}", ""]
     for setting, block in results["settings"].items():
-        lines += [f"## {setting}: {block['dataset']} held-out, n={block['n_docs']} (speed on the first "
-                  f"{block.get('n_speed_docs')}), limits {block['limits']}", "",
-                  "| system | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | words | R1 vs lead | docs/s raw | "
-                  "docs/s raw, fast splitter | docs/s presplit | peak MiB |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"## {setting}: n={block['n_docs']} (speed on the first {block.get('n_speed_docs')}), "
+                  f"limits {block['limits']}", ""]
+        if block.get("note"):
+            lines += [f"Note: {block['note']}", ""]
+        lines += ["| system | n | ROUGE-1 | ROUGE-2 | ROUGE-L | ROUGE-Lsum | words | R1 vs lead-3 | R1 vs lead | "
+                  "docs/s | docs/CPU-s | peak MiB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, row in block["systems"].items():
             cells = [f"{row[m]['value']:.2f} [{row[m]['low']:.2f}, {row[m]['high']:.2f}]" for m in METRICS]
-            vs = row.get("r1_vs_lead")
-            vs_s = f"{vs['diff']:+.2f} [{vs['low']:+.2f}, {vs['high']:+.2f}]" if vs else "—"
-            lines.append(f"| {name} | " + " | ".join(cells) + f" | {row['avg_words']} | {vs_s} | "
-                         f"{row.get('docs_per_s_raw', '—')} | {row.get('docs_per_s_raw_fast', '—')} | "
-                         f"{row.get('docs_per_s_presplit') or '—'} | "
+            lines.append(f"| {name} | {row['n_docs']} | " + " | ".join(cells) + f" | {row['avg_words']} | "
+                         f"{_diff(row.get('r1_vs_lead3'))} | {_diff(row.get('r1_vs_lead'))} | "
+                         f"{row.get('docs_per_s') or '—'} | {row.get('docs_per_cpu_s') or '—'} | "
                          f"{row.get('peak_mem_mib', '—')} |")
+        before = block["systems"].get("default-before", {})
+        if before.get("r1_vs_before"):
+            lines += ["", f"supervised vs default-before, ROUGE-1: {_diff(before['r1_vs_before'])}"
+                      + (f"; on documents default-before did not train on: {_diff(before['r1_vs_before_unseen'])}"
+                         if before.get("r1_vs_before_unseen") else "")]
         lines.append("")
     return "\n".join(lines)
 

@@ -159,7 +159,10 @@ def main(argv=None) -> None:
         cache_dev_vectors()
         print("cached")
         return
-    from newsml.classify.tagger import NewsEventTagger, save_shipped
+    from newsml.classify.tagger import WEIGHTS_DIR, NewsEventTagger, save_shipped
+
+    for old in WEIGHTS_DIR.glob("news_events.*"):  # start from no shipped weights
+        old.unlink()
 
     X, Y, info = distant_data(args.per_source)
     print(info)

@@ -8,6 +8,9 @@
 * :func:`emit_json` always writes valid UTF-8, even when a file name holds bytes that are not UTF-8
   (Python carries them as lone surrogates; they are written as ``\\xNN`` escapes).
 * :func:`did_you_mean` suggests the closest registered name for a misspelt one.
+* :func:`check_inputs`, :func:`one_by_one`, :func:`run_batches` and :func:`finish` are the steps both
+  commands share: fail early on a missing input, retry a failed batch one document at a time, stream
+  documents in batches while reporting the reader's skips, and end with the summary line.
 
 Examples
 --------
@@ -30,8 +33,14 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from newsml.errors import InputError, MissingInputError
+
+BATCH = 32
 
 
 def utf8_safe(value: Any) -> Any:
@@ -129,3 +138,84 @@ class BatchLog:
         for note, n in sorted(self.notes.items()):
             text += f", {n} {note}"
         return text
+
+
+def check_inputs(inputs: Iterable[Any]) -> None:
+    """Raise :class:`~newsml.errors.MissingInputError` for the first input that does not exist (``hub:``, ``-`` excepted).
+
+    Called before any model is loaded, so that a typo costs no loading time.
+    """
+    for path in inputs:
+        if str(path) != "-" and not str(path).startswith("hub:") and not Path(path).exists():
+            raise MissingInputError(f"{path}: no such file or folder")
+
+
+def one_by_one(call: Callable[[list], Iterable], items: list, on_error: Callable[[Any, BaseException], Any]) -> list:
+    """``call(items)`` as a list; if that fails, ``call([item])`` for each item so one bad item costs only itself.
+
+    An item that still fails gets ``on_error(item, exc)`` in its place (order is kept).
+
+    Examples
+    --------
+    >>> def halve(xs):
+    ...     return [1 / x for x in xs]
+    >>> one_by_one(halve, [1, 0, 4], lambda x, exc: type(exc).__name__)
+    [1.0, 'ZeroDivisionError', 0.25]
+    """
+    try:
+        return list(call(items))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:  # noqa: BLE001 - retried one by one below
+        pass
+    out: list = []
+    for item in items:
+        try:
+            out.extend(call([item]))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded for this item only
+            out.append(on_error(item, exc))
+    return out
+
+
+def run_batches(docs: Iterable[Any], handle: Callable[[list], None], log: BatchLog, report: Any, *,
+                as_json: bool, batch_size: int = BATCH) -> None:
+    """Feed ``docs`` to ``handle`` in batches of ``batch_size``, counting reads and reader skips in ``log``.
+
+    ``report`` is the reader's :class:`~newsml.data.ReadReport`; each input it drops becomes a skip
+    record in ``log`` (printed as JSON with ``as_json``) as soon as it appears. stdout is flushed after
+    every batch.
+    """
+    seen_drops = 0
+
+    def flush_drops() -> None:
+        nonlocal seen_drops
+        for rec in log.add_reader_report(report, seen_drops):
+            if as_json:
+                emit_json(rec)
+        seen_drops = len(report.dropped)
+
+    batch: list = []
+    for doc in docs:
+        log.read += 1
+        flush_drops()
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            handle(batch)
+            sys.stdout.flush()
+            batch = []
+    if batch:
+        handle(batch)
+        sys.stdout.flush()
+    flush_drops()
+
+
+def finish(command: str, log: BatchLog, inputs: Iterable[Any], done: str) -> int:
+    """Print ``newsml COMMAND: <log line>`` on stderr; raise when nothing was read or nothing was ``done``."""
+    print(f"newsml {command}: {log.line()}", file=sys.stderr)
+    if log.read == 0:
+        raise InputError(f"no documents found in {', '.join(map(str, inputs))}")
+    if log.read == len(log.skipped):
+        raise InputError(f"no document could be {done} ({len(log.skipped)} skipped, reasons above)")
+    return 0

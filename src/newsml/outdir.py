@@ -36,8 +36,9 @@ import json
 import os
 import shutil
 import socket
+import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ from typing import Any
 from newsml.errors import InputError
 
 __all__ = ["MARKER", "OutputFolder", "OutputError", "FolderLock", "LockError", "file_mode", "is_newsml_output",
-           "check_not_overlapping"]
+           "check_not_overlapping", "atomic_write"]
 
 MARKER = ".newsml-output"
 
@@ -63,6 +64,35 @@ def file_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> None:
+    """Create ``path`` whole or not at all: ``write(tmp)`` fills a temporary sibling, which is synced and renamed.
+
+    The file gets the usual umask mode (see :func:`file_mode`); on any error the temporary file is removed
+    and ``path`` is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "sub" / "a.txt"
+    >>> atomic_write(f, lambda tmp: pathlib.Path(tmp).write_text("hi"))
+    >>> f.read_text(), [p.name for p in f.parent.iterdir()]
+    ('hi', ['a.txt'])
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; outputs follow the umask like any other file
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _marker_info(path: Path) -> dict[str, Any] | None:

@@ -132,10 +132,10 @@ def test_resume_after_failure_equals_uninterrupted(corpus_jsonl, tmp_path, monke
 
 
 def test_killed_cli_run_resumes_with_nothing_lost_or_duplicated(tmp_path):
-    src = write_jsonl(tmp_path / "big.jsonl", make_documents(400, seed=3))
+    src = write_jsonl(tmp_path / "big.jsonl", make_documents(250, seed=3))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "newsml", "annotate", str(src), "--out", str(out), "--classifier", "none",
-           "--summarizer", "lead", "--batch-size", "10", "--rows-per-part", "40"]
+           "--summarizer", "lead", "--batch-size", "5", "--rows-per-part", "25"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 60
@@ -149,7 +149,7 @@ def test_killed_cli_run_resumes_with_nothing_lost_or_duplicated(tmp_path):
     assert done.returncode == 0, done.stderr
     t = read_output(out)
     ids = t.column("id").to_pylist()
-    assert len(ids) == len(set(ids)) == 400
+    assert len(ids) == len(set(ids)) == 250
     # every row equals what one uninterrupted predictor call gives
     from newsml.corpus.source import RowSource, rows_to_columns
 
@@ -221,3 +221,19 @@ def test_reads_parquet_folders_and_a_prepare_output(tmp_path):
     assert texts.column("id").to_pylist() == [r["id"] for r in recs[:2]]
     assert prepared.column("summary").to_pylist() == texts.column("summary").to_pylist()
     assert texts.column("summary").to_pylist()[0] == recs[0]["text"].split(". ")[0] + "."
+
+
+def test_saved_component_folders_work_like_names(tmp_path):
+    clf_dir, sum_dir = tmp_path / "clf", tmp_path / "sum"
+    from newsml.classify.keyword import KeywordClassifier
+
+    kw = KeywordClassifier()
+    kw.predict(["warm."])  # taxonomy classes without fit
+    kw.save(clf_dir)
+    newsml.get_summarizer("lead").save(sum_dir)
+    src = write_jsonl(tmp_path / "a.jsonl", make_documents(12, seed=5))
+    by_name = newsml.annotate(src, tmp_path / "o1", classifier="keyword", summarizer="lead")
+    by_dir = newsml.annotate(src, tmp_path / "o2", classifier=str(clf_dir), summarizer=str(sum_dir))
+    assert read_output(by_dir.out).equals(read_output(by_name.out))
+    assert by_dir.manifest["components"]["summarizer"]["saved_dir_sha256"]
+    assert by_dir.manifest["fingerprint"] != by_name.manifest["fingerprint"]

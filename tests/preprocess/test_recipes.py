@@ -12,7 +12,7 @@ from newsml.data.recipes import list_recipes, shared_data_dir
 
 def test_recipe_names():
     assert list_recipes() == ["bbc", "ag_news", "reuters21578", "xsum", "cameo", "case2021", "satp",
-                              "india_police", "ngec_plover"]
+                              "india_police", "ngec_plover", "cnn_dailymail"]
 
 
 def test_shared_data_dir_override(monkeypatch, tmp_path):
@@ -23,16 +23,16 @@ def test_shared_data_dir_override(monkeypatch, tmp_path):
 
 @pytest.mark.shared
 @pytest.mark.parametrize("name", ["bbc", "ag_news", "reuters21578", "xsum", "cameo", "case2021", "satp",
-                                  "india_police", "ngec_plover"])
+                                  "india_police", "ngec_plover", "cnn_dailymail"])
 def test_recipe_small_sample(name, tmp_path, shared_data):
     dsd, m = prepare(name, tmp_path / name, data_dir=str(shared_data), limit=25)
     assert m["recipe"] == name and m["totals"]["read"] == 25
     rows = [r for s in dsd for r in dsd[s]]
     assert len(rows) == m["totals"]["written"] >= 24
     assert all(r["text"] and r["sentences"] for r in rows)
-    if name not in ("xsum", "reuters21578", "india_police"):  # those have unlabelled documents
+    if name not in ("xsum", "reuters21578", "india_police", "cnn_dailymail"):  # unlabelled documents
         assert all(r["labels"] for r in rows)
-    if name in ("bbc", "xsum"):
+    if name in ("bbc", "xsum", "cnn_dailymail"):
         assert all(r["summary"] for r in rows)
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import newsml
+from newsml.data.article import split_document
 from newsml.errors import InputError, ModelLoadError, NotFittedError
 from newsml.summarize import load_summarizer
-from newsml.summarize.base import split_document
 from newsml.summarize.supervised import BASE_FEATURES, SupervisedSummarizer, greedy_oracle, sentence_features
 
 # (article, reference) pairs written by the newsml team: the key fact is always in a long sentence
@@ -58,7 +58,7 @@ def test_features_shape_and_meaning(toy_text):
 
 def test_fit_learns_beyond_position_and_round_trips(tmp_path):
     texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
-    model = SupervisedSummarizer(pretrained=None, lead_prior=0.0).fit(texts, refs)
+    model = SupervisedSummarizer(model="logistic", pretrained=None, lead_prior=0.0).fit(texts, refs)
     assert model.n_train_docs_ == len(PAIRS) and len(model.feature_names_) == len(BASE_FEATURES)
     new = ("The sun rose. Engineers restored power to the capital after a blackout that lasted "
            "three days and closed hospitals. People cheered. Birds sang.")
@@ -104,19 +104,102 @@ def test_shipped_model_summarises_the_seed(seed_text):
     assert s.n_train_docs_ > 1000
 
 
+def test_hgb_scorer_round_trips_as_arrays(tmp_path):
+    texts, refs = [p[0] for p in PAIRS] * 4, [p[1] for p in PAIRS] * 4
+    model = SupervisedSummarizer(model="hgb", n_trees=20, min_samples_leaf=2, pretrained=None).fit(texts, refs)
+    assert model.forest_ and not model.weights_
+    new = ("The sun rose. Engineers restored power to the capital after a blackout that lasted "
+           "three days and closed hospitals. People cheered. Birds sang.")
+    assert model.summarize([new], max_sentences=1)[0].sentences == [1]
+    model.save(tmp_path / "hgb")
+    back = load_summarizer(tmp_path / "hgb")
+    assert np.allclose(back.summarize([new])[0].scores, model.summarize([new])[0].scores)
+    assert not list((tmp_path / "hgb").glob("*.pkl"))
+
+
+def test_forest_arrays_match_sklearn():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from newsml.summarize.supervised import forest_predict, forest_to_arrays
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 5))
+    y = ((X[:, 0] * X[:, 1] > 0) ^ (X[:, 2] > 1)).astype(int)
+    est = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X, y)
+    X_new = rng.normal(size=(50, 5))
+    assert np.allclose(forest_predict(forest_to_arrays(est), X_new), est.decision_function(X_new))
+
+
+def test_trigram_blocking_skips_a_repeated_fact():
+    texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
+    model = SupervisedSummarizer(model="logistic", pretrained=None).fit(texts, refs)
+    doc = ("The sun rose. Engineers restored power to the capital after a blackout. "
+           "Engineers restored power to the capital after a long blackout in the city. Birds sang.")
+    picked = model.summarize([doc], max_sentences=2)[0].sentences
+    assert not {1, 2} <= set(picked)
+    free = model.set_params(block_trigrams=False, dedup_threshold=1.0).summarize([doc], max_sentences=2)[0]
+    assert {1, 2} <= set(free.sentences)
+
+
+def test_soft_labels_mix_oracle_and_own_rouge():
+    from newsml.summarize.supervised import sentence_labels
+
+    y = sentence_labels(["Rebels seized Kidal.", "Rebels were seen.", "It rained."], "Rebels seized Kidal.", 1,
+                        "soft")
+    assert y[0] == 1.0 and 0 < y[1] < 0.5 and y[2] == 0.0
+
+
+def test_shipped_model_records_its_training_documents():
+    from newsml.summarize.train import ids_digest, training_ids
+
+    model = SupervisedSummarizer()
+    model._ensure_fitted()
+    info = model.train_info_
+    ids = training_ids()
+    assert info["documents"] == len(ids) > 10000
+    assert info["ids"] == ids_digest(ids)
+    assert set(info["datasets"]) == {"cnn_dailymail", "bbc"}
+    assert all(d["split"] == "train" for d in info["datasets"].values())
+    assert not any("-val-" in i for i in ids)
+
+
 @pytest.mark.shared
-def test_shipped_model_beats_lead_on_held_out_bbc(shared_data):
+def test_shipped_model_trained_on_prepare_train_split_only(shared_data, tmp_path):
+    from newsml.data.recipes import recipe_files
+    from newsml.summarize.train import training_ids
+
+    ids = training_ids()
+    # no validation document of the CNN / Daily Mail files is among the training ids
+    from newsml.data import read_documents
+
+    val = {d.id for d in read_documents(recipe_files("cnn_dailymail", shared_data)[1:])}
+    assert val and not (val & ids)
+
+
+@pytest.mark.shared
+def test_shipped_model_beats_lead_on_held_out_bbc(shared_data, tmp_path):
     from rouge_score import rouge_scorer
 
-    from newsml.summarize.train import load_pairs
+    from newsml.summarize.train import prepared_split, training_ids
 
-    pairs = load_pairs("bbc", shared_data, "test", limit=40)
+    rows = prepared_split("bbc", "test", tmp_path, shared_data)[0][:40]
+    assert not ({r["id"] for r in rows} & training_ids())
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
-    docs = [{"text": p["text"], "title": p["title"]} for p in pairs]
-    refs = [p["summary"] for p in pairs]
+    docs = [{"text": r["text"], "title": r["title"]} for r in rows]
+    refs = [r["summary"] for r in rows]
 
     def r1(name):
         preds = newsml.get_summarizer(name).summarize(docs, ratio=0.4)
         return np.mean([scorer.score(r, p.text)["rouge1"].fmeasure for p, r in zip(preds, refs)])
 
     assert r1("supervised") > r1("lead") + 0.03
+
+
+def test_pretrained_training_ids_only_for_the_shipped_weights():
+    shipped = SupervisedSummarizer()
+    shipped.summarize(["Rain fell in Accra on Monday. Roads flooded. Schools shut."])
+    ids = shipped.pretrained_training_ids()
+    assert len(ids) == shipped.train_info_["documents"] and any(i.startswith("cnndm-") for i in ids)
+    texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
+    own = SupervisedSummarizer(model="logistic", pretrained=None).fit(texts, refs)
+    assert own.pretrained_training_ids() == set()

@@ -11,15 +11,16 @@ Examples
 True
 >>> from newsml.classify import DEFAULT_CLASSIFIER
 >>> DEFAULT_CLASSIFIER
-'zero-shot'
+'tagger'
 """
 
 from __future__ import annotations
 
 from newsml.registry import classifiers
 
-#: the classifier used when none is named: needs no training data (CLI and experiment configs)
-DEFAULT_CLASSIFIER = "zero-shot"
+#: the classifier used when none is named (CLI and experiment configs): the stacked news_events tagger,
+#: usable without training data (shipped weights)
+DEFAULT_CLASSIFIER = "tagger"
 
 
 def get_classifier(name: str | None = None, **params):

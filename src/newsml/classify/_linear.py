@@ -35,6 +35,26 @@ def softmax(Z):
     return E / E.sum(axis=1, keepdims=True)
 
 
+def fit_temperature(Z: np.ndarray, Y: np.ndarray, grid: np.ndarray | None = None) -> float:
+    """The scale ``s`` that minimises the log-loss of ``softmax(s * Z)`` on one-hot ``Y`` (temperature scaling).
+
+    One scale for all classes keeps the argmax of the raw scores, so calibrated probabilities pick
+    the same class as the linear model itself.
+
+    >>> Z = np.array([[2.0, -2.0], [-1.0, 1.0], [0.5, -0.5]])
+    >>> fit_temperature(Z, np.eye(2)[[0, 1, 0]]) > 1.0
+    True
+    """
+    grid = np.logspace(-1, 2, 61) if grid is None else grid
+    y = np.asarray(Y).argmax(1)
+    rows = np.arange(len(y))
+
+    def nll(s: float) -> float:
+        return float(-np.log(softmax(Z * s)[rows, y] + 1e-12).mean())
+
+    return float(min(grid, key=nll))
+
+
 def fit_binary(make_model, X, y: np.ndarray, sample_weight=None) -> tuple[np.ndarray, float]:
     """Fit ``make_model()`` on a binary target; a constant target gives a constant +-50 logit."""
     y = np.asarray(y) > 0

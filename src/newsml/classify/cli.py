@@ -31,10 +31,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsml.clitools import BatchLog, did_you_mean, emit, emit_json
-from newsml.errors import InputError, MissingInputError, NewsmlError, NotFittedError, RegistryError
-
-BATCH = 32
+from newsml.clitools import (
+    BatchLog,
+    check_inputs,
+    did_you_mean,
+    emit,
+    emit_json,
+    finish,
+    one_by_one,
+    run_batches,
+)
+from newsml.errors import InputError, NewsmlError, NotFittedError, RegistryError
 
 
 def build_model(model: str | None, taxonomy: str = "news_events"):
@@ -89,24 +96,13 @@ def classify_documents(clf, docs: list[tuple[str, str]], n_evidence: int = 2) ->
     one call; if that fails, each document is classified on its own and a document that still fails
     gets ``{"id", "skipped": true, "error"}``: one bad document costs only itself.
     """
-    try:
-        return _classify_batch(clf, docs, n_evidence)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception:  # noqa: BLE001 - retried one by one below
-        pass
-    out = []
-    for doc in docs:
-        try:
-            out.extend(_classify_batch(clf, [doc], n_evidence))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - recorded for this document only
-            reason = str(exc) if isinstance(exc, NewsmlError) else f"classifier failed: {type(exc).__name__}: {exc}"
-            if isinstance(exc, MemoryError):
-                reason = "out of memory while classifying (lower --max-input-chars)"
-            out.append({"id": doc[0], "source": doc[0], "skipped": True, "error": reason})
-    return out
+    def failed(doc: tuple[str, str], exc: BaseException) -> dict[str, Any]:
+        reason = str(exc) if isinstance(exc, NewsmlError) else f"classifier failed: {type(exc).__name__}: {exc}"
+        if isinstance(exc, MemoryError):
+            reason = "out of memory while classifying (lower --max-input-chars)"
+        return {"id": doc[0], "source": doc[0], "skipped": True, "error": reason}
+
+    return one_by_one(lambda items: _classify_batch(clf, items, n_evidence), docs, failed)
 
 
 def _classify_batch(clf, docs: list[tuple[str, str]], n_evidence: int) -> list[dict[str, Any]]:
@@ -151,9 +147,7 @@ def format_table(rec: dict[str, Any], width: int = 100) -> str:
 
 def _ready_model(args: argparse.Namespace):
     """The classifier for the command line, checked before any document is read (inputs exist, it is fitted)."""
-    for path in args.inputs:  # fail on a missing input before loading any model
-        if path != "-" and not path.startswith("hub:") and not Path(path).exists():
-            raise MissingInputError(f"{path}: no such file or folder")
+    check_inputs(args.inputs)  # fail on a missing input before loading any model
     if getattr(args, "evidence", 0) < 0:
         raise InputError(f"--evidence: must be 0 or more, got {args.evidence}")
     clf = build_model(args.model, args.taxonomy)
@@ -205,42 +199,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
     clf = _ready_model(args)
     log = BatchLog()
     report = ReadReport()
-    seen_drops = 0
     other_script: dict[str, int] = {}
-    batch: list[tuple[str, str]] = []
+    reader_cuts: dict[str, dict[str, Any]] = {}
     as_json = args.format == "json"
 
-    def flush_drops() -> None:
-        nonlocal seen_drops
-        for rec in log.add_reader_report(report, seen_drops):
-            if as_json:
-                emit_json(rec)
-        seen_drops = len(report.dropped)
-
-    def flush() -> None:
+    def handle(batch: list[tuple[str, str]]) -> None:
         for rec in classify_documents(clf, batch, args.evidence):
             _tally(rec, log, reader_cuts, other_script)
             if as_json:
                 emit_json(rec)
             elif not rec.get("skipped"):
                 emit(format_table(rec))
-        sys.stdout.flush()
-        batch.clear()
 
-    reader_cuts: dict[str, dict[str, Any]] = {}
-    for doc in iter_documents(args.inputs, report, reader_cuts, max_chars=clf.max_input_chars):
-        log.read += 1
-        flush_drops()
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
-    flush_drops()
+    docs = iter_documents(args.inputs, report, reader_cuts, max_chars=clf.max_input_chars)
+    run_batches(docs, handle, log, report, as_json=as_json)
     _warn_other_scripts(clf, other_script)
-    print(f"newsml classify: {log.line()}", file=sys.stderr)
-    if log.read == 0:
-        raise InputError(f"no documents found in {', '.join(args.inputs)}")
-    if log.read == len(log.skipped):
-        raise InputError(f"no document could be classified ({len(log.skipped)} skipped, reasons above)")
-    return 0
+    return finish("classify", log, args.inputs, "classified")

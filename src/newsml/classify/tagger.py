@@ -14,7 +14,7 @@ default). Per topic, three kinds of evidence are read from the sentences that *a
 
 plus the best cue-phrase match (with the keyword tagger's negation and hedging rules), the number of
 supporting sentences and the document's background gate. A logistic *stacker* shared by all topics
-(:data:`FEATURES`, 8 weights and an intercept) turns them into a probability, and one global
+(:data:`FEATURES`, 8 weights, an intercept and a small per-topic bias) turns them into a probability, and one global
 threshold decides. The stacker is fitted on out-of-fold dev-head scores, so it learns how far to
 trust each source on texts the dev head did not see.
 
@@ -151,6 +151,9 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         Encoder batch size.
     random_state : int
         Seed of the internal cross-validation folds of :meth:`fit`.
+    clauses : bool
+        Also score long sentences clause by clause in the zero-shot features (news leads often
+        report two events in one sentence); False is faster.
 
     Attributes
     ----------
@@ -161,6 +164,9 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
     dev_coef_, dev_intercept_ : ndarray
         Dev heads (one row per topic).
     stack_coef_ : ndarray of shape (len(FEATURES),)
+        Stacker weights shared by all topics.
+    topic_bias_ : ndarray of shape (n_topics,)
+        Per-topic stacker bias (regularised towards 0).
     stack_intercept_ : float
     threshold_ : float
 
@@ -178,8 +184,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
     def __init__(self, taxonomy: str = "news_events", encoder: str | None = None, backend: str = "auto",
                  quantize: bool = True, multi_label: bool = True, threshold: float | None = None,
                  top_k: int | None = None, modality: bool = True, max_sentences: int | None = 12,
-                 C: float = 0.5, stack_C: float = 1.0, weights: str | None = None, batch_size: int = 16,
-                 random_state: int = 0):
+                 C: float = 2.0, stack_C: float = 0.3, weights: str | None = None, batch_size: int = 16,
+                 random_state: int = 0, clauses: bool = True):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.backend = backend
@@ -194,6 +200,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.weights = weights
         self.batch_size = batch_size
         self.random_state = random_state
+        self.clauses = clauses
 
     # ------------------------------------------------------------------ state
     def _default_state(self) -> None:
@@ -208,6 +215,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             self.dev_intercept_ = np.zeros(len(tax), dtype=np.float32)
             # without trained weights: trust the zero-shot logit and the cues
             self.stack_coef_ = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+            self.topic_bias_ = np.zeros(len(tax))
             self.stack_intercept_ = 0.0
             self.threshold_ = 0.5
         else:
@@ -228,6 +236,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             self.dev_coef_ = arrays["dev_coef"]
             self.dev_intercept_ = arrays["dev_intercept"]
             self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
+            self.topic_bias_ = arrays["topic_bias"].astype(np.float64)
             self.stack_intercept_ = float(meta["stack_intercept"])
             self.threshold_ = float(meta["threshold"])
         except (OSError, KeyError, ValueError) as exc:
@@ -283,8 +292,11 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         F = self._features(views, dev=dev_oof)
         from newsml.classify.zeroshot import best_global_threshold, fit_combination
 
-        self.stack_coef_, self.stack_intercept_ = fit_combination(F, Yt, C=self.stack_C)
-        P = sigmoid(F @ self.stack_coef_ + self.stack_intercept_)
+        # shared weights plus one (L2-shrunk) bias per topic: topics differ in base rate
+        onehot = np.broadcast_to(np.eye(len(tax)), (len(texts), len(tax), len(tax)))
+        coef, self.stack_intercept_ = fit_combination(np.concatenate([F, onehot], axis=2), Yt, C=self.stack_C)
+        self.stack_coef_, self.topic_bias_ = coef[: len(FEATURES)], coef[len(FEATURES):]
+        P = self._stack(F)
         self.threshold_ = best_global_threshold(Yt, P) if self.multi_label_ else 0.5
 
     # -------------------------------------------------------------- features
@@ -307,7 +319,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         flat = [s for ss in sents for s in ss]
         E = self._encode(flat)
         zs = self._zero_shot()
-        pooled, blocks, _ = zs._pooled_features(texts, sents_per_doc=sents, E=E, clauses=False)
+        pooled, blocks, _ = zs._pooled_features(texts, sents_per_doc=sents, E=E, clauses=self.clauses)
         C = len(self.classes_)
         tax = self._taxonomy()
         pats = [[compile_cue(c) for c in tax[str(lab)].cues] for lab in self.classes_]
@@ -364,11 +376,14 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         return F
 
     def _predict_proba(self, texts: list[str]) -> np.ndarray:
-        F = self._features(self._views(texts))
-        P = sigmoid(F @ self.stack_coef_ + self.stack_intercept_)
+        P = self._stack(self._features(self._views(texts)))
         if not self.multi_label_:
             P = (P + 1e-6) / (P + 1e-6).sum(axis=1, keepdims=True)
         return P
+
+    def _stack(self, F: np.ndarray) -> np.ndarray:
+        """Stacker probabilities from :meth:`_features` output."""
+        return sigmoid(F @ self.stack_coef_ + self.topic_bias_ + self.stack_intercept_)
 
     # ------------------------------------------------------------------- save
     def _get_state(self, path):
@@ -385,6 +400,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.dev_coef_ = arrays["dev_coef"]
         self.dev_intercept_ = arrays["dev_intercept"]
         self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
+        self.topic_bias_ = arrays["topic_bias"].astype(np.float64)
         self.stack_intercept_ = float(state["stack_intercept"])
         self.threshold_ = float(state["threshold"])
 
@@ -395,7 +411,8 @@ def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
             "has_distant": np.asarray(clf.has_distant_, dtype=np.uint8),
             "dev_coef": np.asarray(clf.dev_coef_, dtype=np.float32),
             "dev_intercept": np.asarray(clf.dev_intercept_, dtype=np.float32),
-            "stack_coef": np.asarray(clf.stack_coef_, dtype=np.float64)}
+            "stack_coef": np.asarray(clf.stack_coef_, dtype=np.float64),
+            "topic_bias": np.asarray(clf.topic_bias_, dtype=np.float64)}
 
 
 def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path | None = None) -> Path:

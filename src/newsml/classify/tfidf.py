@@ -1,9 +1,11 @@
 """TF-IDF features + a linear model with calibrated probabilities.
 
 Word 1-2-grams (optionally plus character n-grams) with sublinear term frequency feed either a
-linear SVM (default) or a logistic regression. Probabilities are calibrated: the SVM's scores are
-mapped through per-label Platt sigmoids fitted on internal cross-validated scores (the same idea as
-scikit-learn's ``CalibratedClassifierCV(ensemble=False)``), kept as plain numbers so the model can
+linear SVM (default) or a logistic regression. Probabilities are calibrated on internal
+cross-validated scores and kept as plain numbers: multi-label SVM scores go through per-label Platt
+sigmoids (the same idea as scikit-learn's ``CalibratedClassifierCV(ensemble=False)``); single-label
+SVM scores through a softmax at one fitted temperature, so the predicted class is the SVM's own
+argmax. They are kept as plain numbers so the model can
 be saved as JSON + safetensors without pickling. Multi-label data is handled one-vs-rest, with
 per-label decision thresholds learned on the internal cross-validation (or on ``validation``).
 
@@ -27,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from newsml.classify._linear import fit_multinomial, fit_one_vs_rest, sigmoid, softmax
+from newsml.classify._linear import fit_multinomial, fit_one_vs_rest, fit_temperature, sigmoid, softmax
 from newsml.classify.base import BaseClassifier, tune_thresholds
 from newsml.errors import ConfigError
 
@@ -160,7 +162,8 @@ class TfidfClassifier(BaseClassifier):
     coef_ : ndarray (n_classes, n_features)
     intercept_ : ndarray (n_classes,)
     platt_ : ndarray (n_classes, 2) or None
-        Calibration slope and offset per class (SVM only).
+        Calibration slope and offset per class (SVM only; single-label: the same temperature in every
+        row, offset 0).
     thresholds_ : ndarray (n_classes,)
 
     Examples
@@ -266,9 +269,8 @@ class TfidfClassifier(BaseClassifier):
     def _scores_to_proba(self, Z: np.ndarray, platt: np.ndarray | None) -> np.ndarray:
         if self.multi_label_:
             return sigmoid(Z * platt[:, 0] + platt[:, 1]) if platt is not None else sigmoid(Z)
-        if platt is not None:
-            P = sigmoid(Z * platt[:, 0] + platt[:, 1])
-            return P / np.clip(P.sum(axis=1, keepdims=True), 1e-12, None)
+        if platt is not None:  # single label: one temperature for all classes (see _fit)
+            return softmax(Z * platt[:, 0][None, :])
         return softmax(Z)
 
     def _uses_softmax(self, n_classes: int) -> bool:
@@ -299,6 +301,12 @@ class TfidfClassifier(BaseClassifier):
                 for j in np.flatnonzero(bad):
                     a, b = fit_platt(Z[:, j], Y[:, j])
                     platt[j] = (a, b) if a > 0 else (1.0, 0.0)
+        if need_cv and not self.multi_label and n_classes > 1:
+            # single label: softmax of the raw scores at one CV-fitted temperature, so that predict
+            # is the SVM's own argmax (per-class Platt scales can reorder close classes: BBC 5-fold
+            # accuracy 0.978 with them, as the plain TF-IDF + LinearSVC pipeline without)
+            Z = cv_scores if cv_scores is not None else np.asarray(X @ coef.T) + intercept
+            platt = np.tile(np.array([fit_temperature(Z, Y), 0.0], dtype=np.float32), (n_classes, 1))
         self.coef_ = coef
         self.intercept_ = intercept
         self.platt_ = platt

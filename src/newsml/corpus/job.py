@@ -74,10 +74,9 @@ def _describe(spec: Any, kind: str) -> dict[str, Any] | None:
     import newsml
 
     if Path(name).is_dir():
-        mod = "newsml.classify.base" if kind == "classifier" else "newsml.summarize.base"
-        import importlib
+        from newsml.persistence import config_file
 
-        cfg_file = Path(name) / importlib.import_module(mod).CONFIG_FILE
+        cfg_file = config_file(name, kind)
         if not cfg_file.exists():
             raise InputError(f"--{kind} {name}: folder has no {cfg_file.name}; save a {kind} there with .save(dir)")
         cfg = json.loads(cfg_file.read_text())
@@ -142,7 +141,8 @@ def annotate(inputs, out, *, classifier: Any = "default", summarizer: Any = "def
     progress : bool, optional
         Progress bar on stderr (default: when stderr is a terminal).
     threads : int
-        torch/ONNX threads per worker or actor.
+        torch/ONNX threads per worker process or Ray actor (a one-worker local job runs in this process and
+        leaves its thread settings alone).
 
     Returns
     -------
@@ -189,8 +189,11 @@ def annotate(inputs, out, *, classifier: Any = "default", summarizer: Any = "def
     remove_stale_temporaries(out)
     state = scan_parts(out, fp)  # nothing there unless resuming (check_out_dir)
     writer = PartWriter(out, fp, rows_per_part=rows_per_part, start_index=state.next_index)
+    # worker processes and actors get `threads` math threads each; in-process (one worker) the caller's
+    # torch/OpenMP settings are left alone
+    in_process = engine == "local" and (workers or 1) <= 1
     predictor_kwargs = {"classifier": classifier, "summarizer": summarizer, "max_sentences": max_sentences,
-                        "threads": threads}
+                        "threads": None if in_process else threads}
     source = RowSource(inputs, text_field=text_field)
     bar = _progress_bar(progress)
     skipped = 0
@@ -237,7 +240,8 @@ def annotate(inputs, out, *, classifier: Any = "default", summarizer: Any = "def
         "this_attempt": {"processed": stats["rows"], "skipped_already_written": skipped,
                          "parts_written": writer.parts_written, "elapsed_s": round(elapsed, 3),
                          "docs_per_s": round(stats["rows"] / elapsed, 2) if elapsed else None,
-                         "peak_rss_mib": _peak_rss_mib(), "workers": stats.get("workers", [])},
+                         "peak_rss_mib": _peak_rss_mib(), "workers": stats.get("workers", []),
+                         "ray_actors": stats.get("concurrency")},
         "resumed": bool(resume and state.parts),
     }
     write_json_atomic(out / MANIFEST, manifest)

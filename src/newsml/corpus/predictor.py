@@ -85,7 +85,7 @@ def build_classifier(spec: Any):
     if name is None or name.lower() in NONE:
         return None
     import newsml
-    from newsml.classify.base import CONFIG_FILE
+    from newsml.persistence import CLASSIFIER_CONFIG as CONFIG_FILE
 
     if Path(name).is_dir():
         if not (Path(name) / CONFIG_FILE).exists():
@@ -107,7 +107,7 @@ def build_summarizer(spec: Any):
     if name is None or name.lower() in NONE:
         return None
     import newsml
-    from newsml.summarize.base import CONFIG_FILE
+    from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE
 
     if Path(name).is_dir():
         if not (Path(name) / CONFIG_FILE).exists():

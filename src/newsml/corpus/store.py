@@ -27,13 +27,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsml.errors import InputError
+from newsml.outdir import atomic_write
 
 __all__ = ["read_output", "part_paths", "PartWriter", "scan_parts", "PartsState", "FINGERPRINT_KEY", "SUCCESS", "MANIFEST",
            "write_json_atomic", "tally_outputs", "check_out_dir"]
@@ -47,20 +47,6 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_json_atomic(path: str | Path, obj: Any) -> None:
     """Write JSON through a temporary sibling and :func:`os.replace`."""
     path = Path(path)
@@ -68,7 +54,7 @@ def write_json_atomic(path: str | Path, obj: Any) -> None:
     def write(tmp: str) -> None:
         Path(tmp).write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
-    _atomic_write(path, write)
+    atomic_write(path, write)
 
 
 def part_paths(out_dir: str | Path) -> list[Path]:
@@ -134,7 +120,7 @@ class PartWriter:
         meta[FINGERPRINT_KEY] = self.fingerprint.encode()
         head = head.replace_schema_metadata(meta)
         path = self.out_dir / f"part-{self.index:05d}.parquet"
-        _atomic_write(path, lambda tmp: pq.write_table(head, tmp, compression="zstd"))
+        atomic_write(path, lambda tmp: pq.write_table(head, tmp, compression="zstd"))
         self.index += 1
         self.rows_written += head.num_rows
         self.parts_written += 1

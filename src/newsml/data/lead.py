@@ -33,7 +33,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Lead", "parse_lead", "AGENCIES"]
+__all__ = ["Lead", "parse_lead", "AGENCIES", "strip_boilerplate", "strip_lead", "is_page_furniture",
+           "clean_first_sentence"]
 
 AGENCIES = {
     "AP", "AFP", "Reuters", "REUTERS", "UPI", "Xinhua", "XINHUA", "PTI", "IANS", "ANI", "UNI", "Bloomberg",
@@ -169,3 +170,124 @@ def parse_lead(text: str, *, lowercase_datelines: bool = False) -> Lead:
             if dateline is None and byline is None:
                 break
     return Lead(source, dateline, byline, body.strip())
+
+
+# --------------------------------------------------------------------------- page furniture
+# What ``parse_lead`` deliberately leaves alone because it is not a source/dateline/byline line, but which
+# must never open (or be part of) a summary: wire-copy openers in both the original and the PTB-tokenised,
+# lower-cased form of CNN / Daily Mail ("(CNN)Share", "washington ( cnn ) --", "By . Daily Mail Reporter .",
+# "PUBLISHED: . 14:11 EST, 25 October 2013 . | . UPDATED: ...").
+_SAFETY_DASH = r"(?:--|[-–—])"
+_SAFETY_LEADS = [
+    # "Gambiaj.com – (BAMAKO, Mali) – "
+    re.compile(rf"^\s*[\w.\-]+\.(?:com|org|net|co\.uk|info)\s*{_SAFETY_DASH}\s*\([^)]{{2,60}}\)\s*{_SAFETY_DASH}\s*"),
+    # "(CNN) -- ", "(Reuters) - ", "(CNN)Share"
+    re.compile(rf"^\s*\((?:CNN|AP|AFP|Reuters|UPI|[A-Z]{{2,8}})\)\s*{_SAFETY_DASH}?\s*"),
+    # "WASHINGTON (Reuters) - ", "BAMAKO, Mali (AP) — ", "LONDON, England (CNN) -- ", "PARIS - "
+    re.compile(rf"^\s*[A-Z][A-Z .'\-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'\-]{{1,40}}){{0,2}}\s*"
+               rf"(?:\([A-Za-z .&'\-]{{2,40}}\)\s*)?{_SAFETY_DASH}\s+"),
+]
+# tokenised lower-case wire openers: "( cnn ) -- ", "washington ( cnn ) -- ", "london , england -- ",
+# "( ew.com ) -- ", "( cnn student news ) --"
+_TOK_LEAD = re.compile(r"^\s*(?:[a-z][a-z.'\- ]{1,40}(?: , [a-z][a-z.'\- ]{1,40}){0,2} )?"
+                       r"(?:\( [a-z0-9.&' ]{2,30} \) (?:-- )?|-- )")
+_TOK_PAREN_ONLY = re.compile(r"^\s*\( [a-z0-9.&' ]{2,30} \) ")
+_BYLINE_START = re.compile(r"^\s*By\s+(?:\.\s*)?(?:[A-Z][\w'’.\-]*\s*){1,5}(?:\.\s+|\s*[|,]\s*|$)")
+# Daily Mail header, original or tokenised: "By . Name . [and . Name .] PUBLISHED: . ... | . UPDATED: . ... ."
+_DM_NAME = r"[\w'’\-]+(?:\s+(?!and\b|for\b|in\b)[\w'’\-]+){0,5}"
+_DM_BY = re.compile(rf"^\s*by\s*\.\s*{_DM_NAME}\s*(?:\.\s*)?(?:(?:and|&)\s*\.?\s*{_DM_NAME}\s*)?"
+                    rf"(?:(?:for|in)\s+{_DM_NAME}\s*)?\.\s*", re.IGNORECASE)
+_DM_STAMP = re.compile(r"^\s*(?:published\s*:\s*\.\s*[^|]{0,60}?\.\s*\|\s*\.\s*)?"
+                       r"(?:updated\s*:\s*\.\s*[^.]{0,60}?\d{4}\s*\.\s*|last updated at [^.]{0,60}?\d{4}\s*\.\s*)",
+                       re.IGNORECASE)
+_FURNITURE = re.compile(
+    r"(?:^|\s)(?:PUBLISHED|UPDATED|Last updated)\b\s*:?|^\s*(?:By\s*\.|Scroll down|Click here|READ MORE|"
+    r"Follow @|Share this|Updated:|Published:)|^\s*\|\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_boilerplate(text: str) -> str:
+    """Remove CNN / Daily Mail page furniture from the start of an article (original or tokenised form).
+
+    Handles ``By . Daily Mail Reporter .``, ``PUBLISHED: . 14:11 EST, 25 October 2013 . | . UPDATED: ...``,
+    ``(CNN) --``, ``(CNN)Share...`` (the glued form), ``washington ( cnn ) --`` and ``london , england --``
+    (the tokenised lower-case form). Text that would be left almost empty is returned unchanged.
+
+    Examples
+    --------
+    >>> strip_boilerplate("By . Daily Mail Reporter . PUBLISHED: . 14:11 EST, 25 October 2013 . | . "
+    ...                   "UPDATED: . 14:11 EST, 25 October 2013 . A man was fined on Friday.")
+    'A man was fined on Friday.'
+    >>> strip_boilerplate("(CNN)Share, and your gift will be multiplied.")
+    'Share, and your gift will be multiplied.'
+    >>> strip_boilerplate("washington ( cnn ) -- the senate voted on tuesday .")
+    'the senate voted on tuesday .'
+    """
+    original = text
+    text = text.lstrip()
+    m = _DM_BY.match(text)
+    if m:
+        text = text[m.end():]
+    s = _DM_STAMP.match(text)
+    if s:
+        text = text[s.end():]
+    for pat in (_TOK_LEAD, _TOK_PAREN_ONLY):
+        t = pat.match(text)
+        if t and not any(c.isupper() for c in text[:t.end()]):
+            text = text[t.end():]
+            break
+    for pat in _SAFETY_LEADS:
+        t = pat.match(text)
+        if t and len(text) - t.end() > 20:
+            text = text[t.end():]
+            break
+    return text if len(text.strip()) > 20 else original.strip()
+
+
+def strip_lead(text: str) -> str:
+    """Remove the news lead (source, dateline, byline) and page furniture from the start of ``text``.
+
+    :func:`parse_lead` first, then :func:`strip_boilerplate` as a safety net.
+
+    Examples
+    --------
+    >>> strip_lead("WASHINGTON (Reuters) - The Senate voted on Tuesday.")
+    'The Senate voted on Tuesday.'
+    >>> strip_lead("Gambiaj.com – (BAMAKO, Mali) – The junta cut ties with Kyiv on Sunday.")
+    'The junta cut ties with Kyiv on Sunday.'
+    """
+    body = parse_lead(text).body
+    if body:
+        text = body
+    return strip_boilerplate(text)
+
+
+def is_page_furniture(sentence: str) -> bool:
+    """True for a sentence that is page furniture (time stamps, bylines, "Scroll down for video").
+
+    Examples
+    --------
+    >>> is_page_furniture("PUBLISHED: . 10:01 EST, 3 March 2014 .")
+    True
+    >>> is_page_furniture("The minister resigned on Monday.")
+    False
+    """
+    return bool(_FURNITURE.search(sentence))
+
+
+def clean_first_sentence(sentence: str) -> str:
+    """Strip a dateline, source or byline left at the start of an article's first sentence.
+
+    Examples
+    --------
+    >>> clean_first_sentence("(CNN) -- The council met on Monday to discuss the budget.")
+    'The council met on Monday to discuss the budget.'
+    """
+    stripped = strip_boilerplate(sentence)
+    if stripped != sentence.strip():
+        return stripped
+    m = _BYLINE_START.match(sentence)
+    if m and sentence.startswith("By") and len(sentence) - m.end() > 20 and "." in sentence[:m.end()]:
+        return sentence[m.end():]
+    return sentence

@@ -19,6 +19,9 @@ satp          conflibert_events/satp_relevant.jsonl      multi-label; ``dev`` ->
 india_police  india_police_events/...docs.jsonl          "This story is from <date>" -> ``date``; mojibake
                                                          repaired; lower-case ``city:`` datelines
 ngec_plover   ngec_synthetic_plover/...plover.jsonl      SYNTHETIC stories; PLOVER event labels
+cnn_dailymail cnn_dailymail/cnndm_*.jsonl (three files)   highlight summaries; train (tokenised, 15,000) and
+                                                         validation (1,000 original + 4,368 tokenised);
+                                                         CNN / Daily Mail page furniture removed
 ============  =========================================  ==================================================
 
 Examples
@@ -41,7 +44,7 @@ from newsml.data.document import Document, ReadReport
 from newsml.data.normalize import fix_mojibake
 from newsml.errors import MissingInputError
 
-__all__ = ["Recipe", "RECIPES", "list_recipes", "get_recipe", "shared_data_dir"]
+__all__ = ["Recipe", "RECIPES", "list_recipes", "get_recipe", "recipe_files", "shared_data_dir"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Recipe:
     text_field: str | None = None
     transform: Callable[[Document, ReadReport], Document | None] | None = None
     options: dict = field(default_factory=dict)
+    #: more files read after ``path`` (same folder layout)
+    extra_paths: tuple[str, ...] = ()
 
 
 def shared_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
@@ -142,6 +147,16 @@ def _india_police(doc: Document, report: ReadReport) -> Document:
     return doc
 
 
+def _cnn_dailymail(doc: Document, report: ReadReport) -> Document:
+    from newsml.data.lead import strip_boilerplate
+
+    text = strip_boilerplate(doc.text)
+    if text != doc.text.strip():
+        doc.text = text
+        report.repair(doc.meta.get("origin", "?"), None, "CNN / Daily Mail page furniture removed", doc.id)
+    return doc
+
+
 def _synthetic(doc: Document, report: ReadReport) -> Document:
     doc.meta["synthetic"] = True
     return doc
@@ -165,6 +180,11 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in [
            transform=_india_police, options={"lowercase_datelines": True}),
     Recipe("ngec_plover", "ngec_synthetic_plover/ngec_synthetic_plover.jsonl",
            "NGEC SYNTHETIC PLOVER stories (machine-written), 16 event types", transform=_synthetic),
+    Recipe("cnn_dailymail", "cnn_dailymail/cnndm_train_tokenized_15000.jsonl",
+           "CNN / Daily Mail 3.0.0 with highlights: 15,000 train (tokenised, lower-case), 1,000 + 4,368 "
+           "validation (original / tokenised)", transform=_cnn_dailymail,
+           extra_paths=("cnn_dailymail/cnndm_validation_1000.jsonl",
+                        "cnn_dailymail/cnndm_validation_tokenized_4368.jsonl")),
 ]}
 
 
@@ -188,3 +208,19 @@ def get_recipe(name: str, data_dir: str | os.PathLike | None = None) -> tuple[Re
         raise MissingInputError(f"recipe {name!r}: {path} not found; put the shared data in ../shared/data, or pass "
                          "--data-dir DIR (or set NEWSML_DATA_DIR)")
     return recipe, path
+
+
+def recipe_files(name: str, data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Every file the recipe ``name`` reads (``path`` first, then ``extra_paths``).
+
+    Examples
+    --------
+    >>> RECIPES["cnn_dailymail"].extra_paths[0]
+    'cnn_dailymail/cnndm_validation_1000.jsonl'
+    """
+    recipe, path = get_recipe(name, data_dir)
+    extra = [path.parents[len(Path(recipe.path).parts) - 1] / p for p in recipe.extra_paths]
+    missing = [p for p in extra if not p.is_file()]
+    if missing:
+        raise MissingInputError(f"recipe {name!r}: {missing[0]} not found; put the shared data in ../shared/data")
+    return [path, *extra]

@@ -24,12 +24,11 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsml.outdir import file_mode
+from newsml.outdir import atomic_write
 
 COMPLETE = "COMPLETE"
 RUN_INFO = "run.json"
@@ -57,20 +56,8 @@ def dumps(obj: Any, indent: int | None = 2) -> str:
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and :func:`os.replace`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, file_mode())  # mkstemp makes 0600; run files follow the umask like any other file
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` through a temporary file and :func:`os.replace` (see :func:`~newsml.outdir.atomic_write`)."""
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -8,7 +8,7 @@ textrank   PageRank over a word-overlap sentence graph
 lexrank    PageRank over a TF-IDF cosine sentence graph
 centroid   sentences closest to the article's embedding centroid (all-MiniLM-L6-v2)
 mmr        maximal marginal relevance over sentence embeddings (relevance vs novelty)
-supervised feature-based salience model trained on (article, summary) pairs; ships pre-trained
+supervised gradient-boosted salience model (CNN/DM highlights + BBC, train splits only); ships pre-trained
 seq2seq    abstractive, any Hugging Face seq2seq checkpoint, with token-aware chunking
 ========== ===================================================================================
 

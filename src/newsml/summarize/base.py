@@ -4,11 +4,9 @@ Every summariser answers ``summarize(texts, max_sentences=None, max_words=None, 
 focus=None) -> list[Summary]``. Extractive summarisers only have to score sentences
 (:meth:`BaseSummarizer._score_docs`); this base class does the rest, the same way for all of them:
 
-* **sentences**: the news lead (source, dateline, byline) is removed with
-  :func:`newsml.data.parse_lead` when it is available, then the body is split with
-  :func:`newsml.data.split_sentences` paragraph by paragraph, and leftover page furniture
-  ("PUBLISHED: ...", "By . Staff Reporter .", "Scroll down for video") is dropped, so a summary never
-  opens on a dangling dateline or byline. :meth:`BaseSummarizer.split` returns exactly the sentence
+* **sentences**: raw text goes through :func:`newsml.data.article.split_document` (the data layer:
+  news lead and page furniture removed, split paragraph by paragraph), so a summary never opens on a
+  dangling dateline or byline. :meth:`BaseSummarizer.split` returns exactly the sentence
   list that ``Summary.sentences`` indexes. A :class:`newsml.data.Document` (or any object with
   ``text``/``title``/``sentences`` attributes, or a dict with those keys and optionally
   ``paragraph_first``) whose sentences are already split is used as is, which is the fast path for
@@ -38,7 +36,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -48,6 +45,9 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from newsml.data.article import get_splitter, split_document  # noqa: F401 - split_document re-exported
+from newsml.data.lead import clean_first_sentence, is_page_furniture, strip_lead  # noqa: F401 - re-exported
+from newsml.data.sentences import fast_split_sentences, split_sentences  # noqa: F401 - re-exported
 from newsml.errors import ConfigError, InputError
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES, check_cap, cut_text
 from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE  # noqa: F401 - re-exported for callers
@@ -104,181 +104,18 @@ class _Doc:
     cut: dict[str, Any] | None = None
 
 
-# --------------------------------------------------------------------------- lead / furniture cleanup
-_DASH = r"(?:--|[-–—])"
-_LEAD_PATTERNS = [
-    # "Gambiaj.com – (BAMAKO, Mali) – "
-    re.compile(rf"^\s*[\w.\-]+\.(?:com|org|net|co\.uk|info)\s*{_DASH}\s*\([^)]{{2,60}}\)\s*{_DASH}\s*"),
-    # "(CNN) -- ", "(Reuters) - "
-    re.compile(rf"^\s*\((?:CNN|AP|AFP|Reuters|UPI|[A-Z]{{2,8}})\)\s*{_DASH}?\s*"),
-    # "WASHINGTON (Reuters) - ", "BAMAKO, Mali (AP) — ", "LONDON, England (CNN) -- ", "PARIS - "
-    re.compile(rf"^\s*[A-Z][A-Z .'\-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'\-]{{1,40}}){{0,2}}\s*"
-               rf"(?:\([A-Za-z .&'\-]{{2,40}}\)\s*)?{_DASH}\s+"),
-]
-_BYLINE_START = re.compile(r"^\s*By\s+(?:\.\s*)?(?:[A-Z][\w'’.\-]*\s*){1,5}(?:\.\s+|\s*[|,]\s*|$)")
-_JUNK = re.compile(
-    r"(?:^|\s)(?:PUBLISHED|UPDATED|Last updated)\b|^\s*(?:By\s*\.|Scroll down|Click here|READ MORE|"
-    r"Follow @|Share this|Updated:|Published:)|^\s*\|\s*\.?\s*$",
-    re.IGNORECASE,
-)
-
-
-# Daily Mail-style page header: "By . Name . PUBLISHED: . 10:01 EST, 3 March 2014 . | . UPDATED: . ... 2014 ."
-_DM_BY = re.compile(r"^\s*By\s*\.\s*(?:[A-Z][\w'’\-]*\.?\s*){1,5}\.\s*"
-                    r"(?:(?:and|&)\s*\.?\s*(?:[A-Z][\w'’\-]*\s*){1,5}\.\s*)?")
-_DM_STAMP = re.compile(r"^\s*(?:PUBLISHED:\s*\.\s*[^|]{0,60}?\.\s*\|\s*\.\s*)?"
-                       r"(?:UPDATED:\s*\.\s*[^.]{0,60}?\d{4}\s*\.\s*|Last updated at [^.]{0,60}?\d{4}\s*\.\s*)")
-
-
-def _strip_page_header(text: str) -> str:
-    m = _DM_BY.match(text)
-    rest = text[m.end():] if m else text
-    s = _DM_STAMP.match(rest)
-    if s:
-        rest = rest[s.end():]
-    return rest if len(rest.strip()) > 20 else text
-
-
-def strip_lead(text: str) -> str:
-    """Remove a news lead (source, dateline, byline) from the start of ``text``.
-
-    Uses :func:`newsml.data.parse_lead` when the preprocessing module provides it, then a few
-    conservative patterns as a safety net.
-
-    >>> strip_lead("WASHINGTON (Reuters) - The Senate voted on Tuesday.")
-    'The Senate voted on Tuesday.'
-    >>> strip_lead("Gambiaj.com – (BAMAKO, Mali) – The junta cut ties with Kyiv on Sunday.")
-    'The junta cut ties with Kyiv on Sunday.'
-    """
-    try:
-        from newsml.data import parse_lead  # type: ignore[attr-defined]
-    except ImportError:
-        parse_lead = None
-    if parse_lead is not None:
-        try:
-            body = parse_lead(text).body
-            if body and body.strip():
-                text = body
-        except Exception:  # noqa: BLE001 - the safety net below still applies
-            pass
-    text = _strip_page_header(text.lstrip())
-    for pat in _LEAD_PATTERNS:
-        m = pat.match(text)
-        if m and len(text) - m.end() > 20:
-            text = text[m.end():]
-            break
-    return text
-
-
+# --------------------------------------------------------------------------- sentences come from data/
 def _is_junk(sentence: str) -> bool:
-    if _JUNK.search(sentence):
+    if is_page_furniture(sentence):
         return True
     return len(_unicode_words(sentence)) < 2  # words of any script (a 2-character Chinese clause counts)
 
 
-def _clean_first(sentence: str) -> str:
-    for pat in _LEAD_PATTERNS:
-        m = pat.match(sentence)
-        if m and len(sentence) - m.end() > 20:
-            return sentence[m.end():]
-    m = _BYLINE_START.match(sentence)
-    if m and sentence.startswith("By") and len(sentence) - m.end() > 20 and "." in sentence[:m.end()]:
-        return sentence[m.end():]
-    return sentence
-
-
-def split_document(text: str, splitter=None, limit: int | None = None) -> tuple[list[str], list[bool]]:
-    """Sentences of a raw article and, for each, whether it opens a paragraph.
-
-    The lead is removed first (:func:`strip_lead`) and page furniture sentences are dropped.
-    ``splitter`` defaults to :func:`newsml.data.split_sentences`. With ``limit``, splitting stops
-    once more than ``limit`` sentences are found (the caller caps the document at ``limit``).
-
-    >>> split_document("PARIS - A deal was signed.\\n\\nIt takes effect in May. It is final.")[0]
-    ['A deal was signed.', 'It takes effect in May.', 'It is final.']
-    """
-    if splitter is None:
-        splitter = _default_splitter()
-    body = strip_lead(text)
-    sentences: list[str] = []
-    firsts: list[bool] = []
-    kept_junk: list[tuple[str, bool]] = []
-    for para in re.split(r"\n\s*\n|\n", body):
-        if limit is not None and len(sentences) > limit:
-            break
-        if not para.strip():
-            continue
-        first = True
-        for s in splitter(para):
-            s = s.strip()
-            if not sentences:
-                s = _clean_first(s).strip()
-            if not s:
-                continue
-            if _is_junk(s):
-                kept_junk.append((s, first))
-                continue
-            sentences.append(s)
-            firsts.append(first)
-            first = False
-    if not sentences and kept_junk:  # a text of one-word lines still gets a summary: never "" for text
-        sentences = [s for s, _ in kept_junk]
-        firsts = [f for _, f in kept_junk]
-    return sentences, firsts
-
-
-_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "sen", "rep",
-           "gov", "pres", "amb", "insp", "supt", "rev", "st", "mt", "ft", "jr", "sr", "co", "corp", "inc", "ltd",
-           "no", "vs", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-           "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"}
-# a sentence end, then a capital letter or a letter of a script without case (Arabic, Hindi...)
-_FAST_BOUNDARY = re.compile(r"(?<=[.!?؟।])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?(?:[A-Z0-9]|[^\W\d_a-z]))"
-                            r"|(?<=[。！？])([\"'”’)\]」』]*)\s*(?=\S)")
-
-
-def fast_split_sentences(text: str) -> list[str]:
-    """A fast regex sentence splitter (about 50x faster than pysbd, less careful).
-
-    Used by summarisers built with ``splitter="fast"``; line breaks are sentence boundaries.
-
-    >>> fast_split_sentences('Mr. Diop met U.S. envoys on Monday. Talks ended. "It failed," he said.')
-    ['Mr. Diop met U.S. envoys on Monday.', 'Talks ended.', '"It failed," he said.']
-    """
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        start = 0
-        for m in _FAST_BOUNDARY.finditer(line):
-            g = 1 if m.group(1) is not None else 2
-            if m.group(2) is not None and m.end() == len(line):
-                continue
-            end = m.start(g) + len(m.group(g))
-            head = line[start:m.start(g)]
-            last = head.rsplit(None, 1)[-1].rstrip(".").lower() if head.strip() else ""
-            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
-                continue
-            out.append(line[start:end].strip())
-            start = m.end()
-        if line[start:].strip():
-            out.append(line[start:].strip())
-    return out
-
-
 def _get_splitter(name: str | None):
-    if name in (None, "newsml"):
-        return _default_splitter()
-    if name == "fast":
-        return fast_split_sentences
-    raise ConfigError(f"splitter={name!r}; allowed: newsml, fast")
+    return get_splitter(name)
 
 
 def _default_splitter():
-    try:
-        from newsml.data import split_sentences
-    except ImportError:  # older layout: the function lives in the sentences module
-        from newsml.data.sentences import split_sentences
     return split_sentences
 
 
@@ -381,8 +218,10 @@ class BaseSummarizer(BaseEstimator):
         queries = _focus_queries(focus)
         out: list[Summary] = []
         batch = int(_or(self.batch_size, 64))
+        # focus may prefer any sentence: then every method reads the whole article
+        limit = None if queries else self._sentences_needed(max_sentences, max_words, ratio)
         for start in self._progress(range(0, len(texts), batch), len(texts), batch):
-            docs = self._prepare(texts[start:start + batch])
+            docs = self._prepare(texts[start:start + batch], limit)
             scores = self._score_docs(docs)
             if queries:
                 scores = self._apply_focus(docs, scores, queries)
@@ -399,6 +238,11 @@ class BaseSummarizer(BaseEstimator):
         """One score per sentence for each document (higher = include first)."""
         raise NotImplementedError
 
+    def _sentences_needed(self, max_sentences: int | None, max_words: int | None,
+                          ratio: float | None) -> int | None:
+        """How many leading sentences the method needs (None: all). Only the lead baseline stops early."""
+        return None
+
     def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
         """Candidate sentence order (best first). Default: by score, ties to the earlier sentence."""
         return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))]
@@ -411,7 +255,7 @@ class BaseSummarizer(BaseEstimator):
         sents = getattr(self, "max_input_sentences", DEFAULT_MAX_INPUT_SENTENCES)  # get the defaults
         return check_cap("max_input_chars", chars, where), check_cap("max_input_sentences", sents, where)
 
-    def _prepare(self, texts: Sequence[Any]) -> list[_Doc]:
+    def _prepare(self, texts: Sequence[Any], limit: int | None = None) -> list[_Doc]:
         max_chars, max_sents = self._caps()
         docs = []
         for i, t in enumerate(texts):
@@ -436,16 +280,20 @@ class BaseSummarizer(BaseEstimator):
             if sentences:
                 sents = [str(s).strip() for s in sentences if str(s).strip()]
                 if sents:
-                    sents[0] = _clean_first(sents[0])
+                    sents[0] = clean_first_sentence(sents[0])
                 if not (isinstance(firsts, (list, tuple)) and len(firsts) == len(sents)):
                     firsts = [j == 0 for j in range(len(sents))]
                 doc = _Doc(sents, str(title), [bool(f) for f in firsts])
                 doc.cut = _cap_sentences(doc, max_chars, max_sents, None)
             else:
                 text, cut = cut_text(str(text), max_chars)  # before splitting: the splitter is linear too
-                sents, firsts = split_document(text, _get_splitter(getattr(self, "splitter", None)), max_sents)
+                # split one sentence past the cap (to know a cut happened), or only what the method needs
+                split_limit = None if max_sents is None else max_sents + 1
+                if limit is not None:
+                    split_limit = limit if split_limit is None else min(split_limit, limit)
+                sents, firsts = split_document(text, _get_splitter(getattr(self, "splitter", None)), split_limit)
                 doc = _Doc(sents, str(title), firsts)
-                stopped = max_sents is not None and len(sents) > max_sents  # the rest was not split
+                stopped = split_limit is not None and len(sents) >= split_limit  # the rest was not split
                 doc.cut = _cap_sentences(doc, None, max_sents, cut, total_known=not stopped, input_chars=len(text))
             docs.append(doc)
         return docs

@@ -18,14 +18,11 @@ $ newsml summarize seeds/ --focus diplomatic_rupture
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from newsml.clitools import BatchLog, did_you_mean, emit, emit_json
+from newsml import clitools
 from newsml.errors import InputError, NewsmlError, RegistryError
-
-BATCH = 32
 
 
 def build_summarizer(method: str | None, model: str | None):
@@ -51,7 +48,7 @@ def build_summarizer(method: str | None, model: str | None):
     try:
         canonical = registry.canonical(method)
     except RegistryError as exc:
-        raise RegistryError(f"--method: {exc}{did_you_mean(method, registry.names())}") from exc
+        raise RegistryError(f"--method: {exc}{clitools.did_you_mean(method, registry.names())}") from exc
     if model:
         if canonical == "seq2seq":
             return newsml.get_summarizer("seq2seq", model_name=model)
@@ -80,21 +77,7 @@ def summarize_isolated(summarizer, docs: list[Any], **limits: Any) -> list[Any]:
     The batch is summarised in one call; if that fails, each document is summarised on its own so
     that one bad document costs only itself.
     """
-    try:
-        return list(summarizer.summarize(docs, **limits))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception:  # noqa: BLE001 - retried one by one below
-        pass
-    out: list[Any] = []
-    for doc in docs:
-        try:
-            out.append(summarizer.summarize([doc], **limits)[0])
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - recorded for this document only
-            out.append(exc)
-    return out
+    return clitools.one_by_one(lambda items: summarizer.summarize(items, **limits), docs, lambda doc, exc: exc)
 
 
 def _same_failure(results: list[Any]) -> BaseException | None:
@@ -125,54 +108,28 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     """Run ``newsml summarize`` (see :func:`newsml.cli.build_parser` for the options)."""
     from newsml.data import ReadReport, read_documents
 
-    for path in args.inputs:  # fail on a missing input before loading any model
-        if str(path) != "-" and not str(path).startswith("hub:") and not Path(path).exists():
-            raise InputError(f"{path}: no such file or folder")
+    clitools.check_inputs(args.inputs)  # fail on a missing input before loading any model
     _check_lengths(args)
     summarizer = build_summarizer(args.method, args.model)
     set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
     focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
     limits = {"max_sentences": args.max_sentences, "max_words": args.max_words, "focus": focus}
-    log = BatchLog()
+    log = clitools.BatchLog()
     report = ReadReport()
-    seen_drops = 0
-    batch: list[Any] = []
     as_json = args.format == "json"
 
-    def flush_drops() -> None:
-        nonlocal seen_drops
-        for rec in log.add_reader_report(report, seen_drops):
-            if as_json:
-                emit_json(rec)
-        seen_drops = len(report.dropped)
-
-    def flush() -> None:
+    def handle(batch: list[Any]) -> None:
         results = summarize_isolated(summarizer, batch, **limits)
         if log.read == len(batch) + len(log.skipped) and (err := _same_failure(results)) is not None:
             raise err  # the first batch failed as a whole: the command is misconfigured
         for doc, res in zip(batch, results):
             _print_one(doc, res, log, as_json)
-        sys.stdout.flush()
-        batch.clear()
 
-    for doc in read_documents(args.inputs, report=report):
-        log.read += 1
-        flush_drops()
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
-    flush_drops()
-    print(f"newsml summarize: {log.line()}", file=sys.stderr)
-    if log.read == 0:
-        raise InputError(f"no documents found in {', '.join(map(str, args.inputs))}")
-    if log.read == len(log.skipped):
-        raise InputError(f"no document could be summarised ({len(log.skipped)} skipped, reasons above)")
-    return 0
+    clitools.run_batches(read_documents(args.inputs, report=report), handle, log, report, as_json=as_json)
+    return clitools.finish("summarize", log, args.inputs, "summarised")
 
 
-def _print_one(doc: Any, res: Any, log: BatchLog, as_json: bool) -> None:
+def _print_one(doc: Any, res: Any, log: clitools.BatchLog, as_json: bool) -> None:
     source = (getattr(doc, "meta", None) or {}).get("origin") or doc.id
     if isinstance(res, BaseException):
         rec = log.skip(source, _error_text(res), doc.id)
@@ -188,13 +145,13 @@ def _print_one(doc: Any, res: Any, log: BatchLog, as_json: bool) -> None:
         rec = {"id": doc.id, "summary": res.text, "sentences": res.sentences}
         if res.truncated:
             rec["truncated"] = res.truncated
-        emit_json(rec)
+        clitools.emit_json(rec)
     else:
-        emit(f"== {doc.id} ({res.method}) ==")
-        emit(res.text)
-        emit("")
+        clitools.emit(f"== {doc.id} ({res.method}) ==")
+        clitools.emit(res.text)
+        clitools.emit("")
 
 
 def _print_skip(rec: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        emit_json(rec)
+        clitools.emit_json(rec)

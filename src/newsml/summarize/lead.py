@@ -43,6 +43,9 @@ class LeadSummarizer(BaseSummarizer):
         Per-document cost caps: at most this many characters are split and this many sentences
         scored (the first ones; None: no cap). A cut is reported in ``Summary.truncated``.
 
+    Only the top of the article is split (``max_sentences`` + 2 sentences when no ``ratio`` or
+    ``max_words`` is given), so ``Summary.scores`` covers the sentences read, not the whole article.
+
     Examples
     --------
     >>> LeadSummarizer(default_sentences=2).summarize(["One fact. Two facts. Three facts."])[0].sentences
@@ -64,6 +67,14 @@ class LeadSummarizer(BaseSummarizer):
         self.splitter = splitter
         self.max_input_chars = max_input_chars
         self.max_input_sentences = max_input_sentences
+
+    def _sentences_needed(self, max_sentences, max_words, ratio):
+        # the lead only reads the top of the article: split no further than needed (two spare sentences
+        # stand in for near-duplicates skipped by the dedup step)
+        if ratio is not None or max_words is not None:
+            return None
+        k = self.default_sentences if max_sentences is None else max_sentences
+        return int(k) + 2
 
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         return [1.0 / (1.0 + np.arange(len(d.sentences), dtype=np.float64)) for d in docs]

@@ -5,20 +5,25 @@ article sentence that most raises mean ROUGE-1/ROUGE-2 F1 against the reference,
 helps or ``oracle_sentences`` are chosen), describes every sentence with cheap features and fits a
 light model:
 
-* position: relative position, first/second/third/... bins, opens a paragraph, article length;
-* length: log words, very short / very long flags;
-* centrality: LexRank score and TF-IDF cosine to the whole article and to its first sentence;
-* title overlap (when a title is given);
-* named-entity-ish density (capitalised tokens inside the sentence, numbers), quotes, attribution
-  verbs, questions, openers that dangle without context ("He", "But", "This");
+* position: one-hots for the first six sentences, 6-9 and 10+, relative and log position, paragraph
+  start and index, article length (sentences and words), length of the lead;
+* length: log words, length relative to the article's mean, very short / very long flags;
+* centrality: LexRank score and rank, TF-IDF cosine to the article (and rank), to the first sentence, to
+  the first three, to the closest other sentence, and the neighbours' cosine to the article;
+* title overlap (when a title is given), number density, quotes, attribution verbs, questions,
+  openers that dangle without context ("he", "but", "this");
 * optionally (``use_embeddings=True``) cosine of the sentence embedding to the article centroid and
   to the first sentence (the embedded all-MiniLM-L6-v2).
 
-The model is a standardised logistic regression (``model="logistic"``) or a small multi-layer
-perceptron (``model="mlp"``); both are stored as plain arrays in safetensors, so a trained summariser
-saves and loads without pickle. ``SupervisedSummarizer()`` with no training uses the model shipped in
-the package (``pretrained="news"``), trained on public BBC and XSum data by
-``experiments/bench_summarize.py --train`` (see :mod:`newsml.summarize.train`).
+Every feature is computed from lower-cased words, so the same model reads original and tokenised,
+lower-cased text. The scorer is gradient-boosted trees (``model="hgb"``, the default, exported to
+arrays and evaluated with numpy), a standardised logistic regression (``"logistic"``) or a small MLP
+(``"mlp"``); all are stored as plain arrays in safetensors, so a trained summariser saves and loads
+without pickle. Trigram blocking (``block_trigrams=True``) keeps repeated facts out.
+``SupervisedSummarizer()`` with no training uses the model shipped in the package
+(``pretrained="news"``), trained on the train splits of ``newsml prepare cnn_dailymail`` and
+``newsml prepare bbc`` by :func:`newsml.summarize.train.train_default`; its training document ids are
+shipped with it (:meth:`SupervisedSummarizer.pretrained_training_ids`).
 
 Examples
 --------
@@ -45,21 +50,23 @@ import numpy as np
 from newsml.errors import ConfigError, InputError, ModelLoadError, NotFittedError
 from newsml.limits import DEFAULT_MAX_INPUT_CHARS, DEFAULT_MAX_INPUT_SENTENCES
 from newsml.summarize.base import BaseSummarizer, _Doc, words
-from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_sparse
+from newsml.summarize.graph import STOP_WORDS, _stem, pagerank, tfidf_auto
 
 #: folder of the model shipped with the package
 PRETRAINED_DIR = Path(__file__).resolve().parent / "models"
 PRETRAINED = {"news": PRETRAINED_DIR / "news"}
 
+#: case-independent features (they work the same on original and on lower-cased, tokenised text)
 BASE_FEATURES = [
-    "rel_pos", "pos0", "pos1", "pos2", "pos3", "pos4_5", "pos6_9", "pos10p", "log_n_sent",
-    "log_len", "short", "long", "para_first", "lexrank", "tfidf_doc", "tfidf_first", "title_overlap",
-    "has_title", "cap_density", "num_density", "has_quote", "starts_quote", "attribution", "question",
-    "dangling_opener",
+    "rel_pos", "pos0", "pos1", "pos2", "pos3", "pos4", "pos5", "pos6_9", "pos10p", "log_pos", "log_n_sent",
+    "log_len", "len_vs_doc", "short", "long", "para_first", "para_pos", "lexrank", "lexrank_rank", "tfidf_doc",
+    "tfidf_doc_rank", "tfidf_first", "tfidf_lead", "tfidf_max_other", "tfidf_prev", "tfidf_next",
+    "title_overlap", "has_title", "num_density", "has_quote", "starts_quote", "attribution", "question",
+    "dangling_opener", "doc_words", "lead_len",
 ]
 EMB_FEATURES = ["emb_centroid", "emb_first"]
 _ATTRIB = re.compile(r"\b(?:said|says|told|according to|stated|added|announced)\b", re.IGNORECASE)
-_QUOTE = re.compile(r"[\"“”«»]|(?:^|\s)'|'(?:\s|$)")
+_QUOTE = re.compile(r"[\"“”«»]|(?:^|\s)'|'(?:\s|$)|``|''")
 _DANGLING = {"he", "she", "it", "they", "this", "that", "these", "those", "but", "and", "however", "also",
              "his", "her", "their", "its", "such", "meanwhile", "there", "then", "so", "yet"}
 _NUM = re.compile(r"\d")
@@ -85,6 +92,25 @@ def _rouge_tokens(text: str) -> list[str]:
     return [_stem(w) for w in words(text)]
 
 
+def _gain(cur: Counter, add: Counter, ref: Counter) -> int:
+    """How much adding ``add`` to ``cur`` raises the clipped overlap with ``ref``."""
+    g = 0
+    for k, v in add.items():
+        r = ref.get(k)
+        if r:
+            c = cur.get(k, 0)
+            if c < r:
+                g += min(c + v, r) - c
+    return g
+
+
+def _f1_counts(overlap: int, n_sys: int, n_ref: int) -> float:
+    if overlap == 0 or n_sys == 0 or n_ref == 0:
+        return 0.0
+    p, r = overlap / n_sys, overlap / n_ref
+    return 2 * p * r / (p + r)
+
+
 def greedy_oracle(sentences: list[str], reference: str, max_sentences: int = 3) -> list[int]:
     """Indices of the sentences a greedy ROUGE-1+2 oracle picks against ``reference`` (sorted).
 
@@ -93,37 +119,86 @@ def greedy_oracle(sentences: list[str], reference: str, max_sentences: int = 3) 
     """
     ref = _rouge_tokens(reference)
     r1, r2 = _grams(ref, 1), _grams(ref, 2)
+    n1, n2 = sum(r1.values()), sum(r2.values())
     toks = [_rouge_tokens(s) for s in sentences]
     g1 = [_grams(t, 1) for t in toks]
     g2 = [_grams(t, 2) for t in toks]
+    len1 = [len(t) for t in toks]
+    len2 = [max(0, len(t) - 1) for t in toks]
     chosen: list[int] = []
     cur1: Counter = Counter()
     cur2: Counter = Counter()
+    o1 = o2 = s1 = s2 = 0
     best = 0.0
     for _ in range(max_sentences):
         pick, pick_score = -1, best
         for i in range(len(sentences)):
             if i in chosen:
                 continue
-            score = (_f1(cur1 + g1[i], r1) + _f1(cur2 + g2[i], r2)) / 2
+            score = (_f1_counts(o1 + _gain(cur1, g1[i], r1), s1 + len1[i], n1)
+                     + _f1_counts(o2 + _gain(cur2, g2[i], r2), s2 + len2[i], n2)) / 2
             if score > pick_score + 1e-9:
                 pick, pick_score = i, score
         if pick < 0:
             break
         chosen.append(pick)
+        o1 += _gain(cur1, g1[pick], r1)
+        o2 += _gain(cur2, g2[pick], r2)
         cur1 += g1[pick]
         cur2 += g2[pick]
+        s1 += len1[pick]
+        s2 += len2[pick]
         best = pick_score
     return sorted(chosen)
 
 
+def sentence_labels(sentences: list[str], reference: str, oracle_sentences: int = 3,
+                    kind: str = "oracle") -> np.ndarray:
+    """Training targets per sentence: greedy-oracle membership, or its mean with the sentence's own ROUGE.
+
+    >>> sentence_labels(["The cat sat.", "Dogs bark loudly."], "A cat sat.", 1).tolist()
+    [1.0, 0.0]
+    """
+    y = np.zeros(len(sentences))
+    y[greedy_oracle(sentences, reference, oracle_sentences)] = 1.0
+    if kind == "soft":
+        ref = _rouge_tokens(reference)
+        r1, r2 = _grams(ref, 1), _grams(ref, 2)
+        own = []
+        for s in sentences:
+            t = _rouge_tokens(s)
+            own.append((_f1(_grams(t, 1), r1) + _f1(_grams(t, 2), r2)) / 2)
+        y = (y + np.asarray(own)) / 2
+    return y
+
+
 # --------------------------------------------------------------------------- features
+def _content_list(toks: list[str]) -> list[str]:
+    # content_words() of a sentence from its words (stop words out, stemmed)
+    return [_stem(w) for w in toks if w not in STOP_WORDS and len(w) > 1]
+
+
 def _content(s: str) -> set[str]:
     return {_stem(w) for w in words(s) if w not in STOP_WORDS and len(w) > 1}
 
 
+def _rank01(x: np.ndarray) -> np.ndarray:
+    """Rank of each value within the document, 0 = largest, scaled to [0, 1]."""
+    n = len(x)
+    if n <= 1:
+        return np.zeros(n)
+    order = np.lexsort((np.arange(n), -x))
+    r = np.empty(n)
+    r[order] = np.arange(n)
+    return r / (n - 1)
+
+
 def sentence_features(doc: _Doc) -> np.ndarray:
-    """The base feature matrix ``(n_sentences, len(BASE_FEATURES))`` of one prepared document."""
+    """The base feature matrix ``(n_sentences, len(BASE_FEATURES))`` of one prepared document.
+
+    Every feature is computed from lower-cased word tokens, so it does not depend on case or on
+    punctuation being tokenised.
+    """
     sents = doc.sentences
     n = len(sents)
     F = np.zeros((n, len(BASE_FEATURES)), dtype=np.float64)
@@ -131,49 +206,124 @@ def sentence_features(doc: _Doc) -> np.ndarray:
         return F
     idx = np.arange(n)
     F[:, 0] = idx / max(1, n - 1)
-    F[:, 1] = idx == 0
-    F[:, 2] = idx == 1
-    F[:, 3] = idx == 2
-    F[:, 4] = idx == 3
-    F[:, 5] = (idx >= 4) & (idx <= 5)
-    F[:, 6] = (idx >= 6) & (idx <= 9)
-    F[:, 7] = idx >= 10
-    F[:, 8] = np.log1p(n)
-    raw_words = [s.split() for s in sents]
-    lens = np.array([len(w) for w in raw_words], dtype=np.float64)
-    F[:, 9] = np.log1p(lens)
-    F[:, 10] = lens < 6
-    F[:, 11] = lens > 40
-    firsts = doc.paragraph_first or [i == 0 for i in range(n)]
-    F[:, 12] = np.asarray(firsts[:n], dtype=np.float64)
+    for j in range(6):
+        F[:, 1 + j] = idx == j
+    F[:, 7] = (idx >= 6) & (idx <= 9)
+    F[:, 8] = idx >= 10
+    F[:, 9] = np.log1p(idx)
+    F[:, 10] = np.log1p(n)
+    toks = [words(s) for s in sents]
+    lens = np.array([len(t) for t in toks], dtype=np.float64)
+    F[:, 11] = np.log1p(lens)
+    F[:, 12] = lens / max(1.0, float(lens.mean()))
+    F[:, 13] = lens < 6
+    F[:, 14] = lens > 40
+    firsts = doc.paragraph_first if len(doc.paragraph_first) == n else [i == 0 for i in range(n)]
+    F[:, 15] = np.asarray(firsts, dtype=np.float64)
+    para_pos = np.cumsum(F[:, 15]) - 1
+    F[:, 16] = np.log1p(np.maximum(para_pos, 0))
     if n > 1:
-        X = tfidf_sparse(sents)  # sparse: n x vocabulary; only the n x n graph is dense (n is capped)
-        S = np.asarray((X @ X.T).toarray())
+        X = tfidf_auto(sents, [_content_list(ws) for ws in toks])  # dense for articles, sparse if long
+        S = X @ X.T
+        S = np.array(S if isinstance(S, np.ndarray) else S.toarray(), dtype=np.float64)
+        F[:, 21] = S[:, 0]
+        np.fill_diagonal(S, 0.0)
+        F[:, 23] = S.max(axis=1)
         S[S < 0.1] = 0.0
-        F[:, 13] = pagerank(S) * n
+        F[:, 17] = pagerank(S) * n
         dvec = np.asarray(X.sum(axis=0)).ravel()
         dn = np.linalg.norm(dvec)
-        F[:, 14] = X @ (dvec / dn) if dn > 0 else 0.0
-        F[:, 15] = np.asarray((X @ X[0].T).toarray()).ravel()
+        F[:, 19] = np.asarray(X @ (dvec / dn)).ravel() if dn > 0 else 0.0
+        lead = np.asarray(X[: min(3, n)].sum(axis=0)).ravel()
+        ln = np.linalg.norm(lead)
+        F[:, 22] = np.asarray(X @ (lead / ln)).ravel() if ln > 0 else 0.0
     else:
-        F[:, 13] = 1.0
-        F[:, 14] = 1.0
-        F[:, 15] = 1.0
+        F[:, [17, 19, 21, 22]] = 1.0
+    F[:, 18] = _rank01(F[:, 17])
+    F[:, 20] = _rank01(F[:, 19])
+    F[1:, 24] = F[:-1, 19]
+    F[:-1, 25] = F[1:, 19]
     title = _content(doc.title) if doc.title else set()
     if title:
-        F[:, 16] = [len(_content(s) & title) / len(title) for s in sents]
-        F[:, 17] = 1.0
-    for i, (s, ws) in enumerate(zip(sents, raw_words)):
-        m = max(1, len(ws))
-        F[i, 18] = sum(1 for w in ws[1:] if w[:1].isupper()) / m
-        F[i, 19] = sum(1 for w in ws if _NUM.search(w)) / m
-        F[i, 20] = bool(_QUOTE.search(s))
-        F[i, 21] = s[:1] in "\"“'«"
-        F[i, 22] = bool(_ATTRIB.search(s))
-        F[i, 23] = s.rstrip().endswith("?")
-        first = ws[0].lower().strip("\"“'«,") if ws else ""
-        F[i, 24] = first in _DANGLING
+        F[:, 26] = [len(_content(s) & title) / len(title) for s in sents]
+        F[:, 27] = 1.0
+    F[:, 28] = [sum(1 for w in ws if _NUM.search(w)) / max(1, len(ws)) if _NUM.search(x) else 0.0
+                for x, ws in zip(sents, toks)]
+    F[:, 29] = [_QUOTE.search(x) is not None for x in sents]
+    F[:, 30] = [x.lstrip()[:1] in "\"“'«`" for x in sents]
+    F[:, 31] = [_ATTRIB.search(x) is not None for x in sents]
+    F[:, 32] = [x.rstrip().rstrip("\"”'").rstrip().endswith("?") for x in sents]
+    F[:, 33] = [bool(ws) and ws[0] in _DANGLING for ws in toks]
+    F[:, 34] = np.log1p(lens.sum())
+    F[:, 35] = np.log1p(lens[:3].sum())
     return F
+
+
+# --------------------------------------------------------------------------- gradient-boosted trees as arrays
+FOREST_KEYS = ("tree_value", "tree_feature", "tree_threshold", "tree_left", "tree_right", "tree_leaf",
+               "tree_missing_left", "tree_roots", "tree_baseline")
+
+
+def forest_to_arrays(model) -> dict[str, np.ndarray]:
+    """A fitted sklearn ``HistGradientBoosting*`` (single output) as plain arrays (no pickle).
+
+    Nodes of all trees are concatenated; child indices are global; ``tree_roots`` holds each tree's
+    root. :func:`forest_predict` evaluates them with numpy.
+    """
+    values, feats, thrs, lefts, rights, leaves, miss, roots = [], [], [], [], [], [], [], []
+    offset = 0
+    for stage in model._predictors:
+        nodes = stage[0].nodes
+        if np.any(nodes["is_categorical"]):
+            raise ConfigError("categorical splits cannot be exported")
+        roots.append(offset)
+        values.append(nodes["value"])
+        feats.append(nodes["feature_idx"])
+        thrs.append(nodes["num_threshold"])
+        lefts.append(nodes["left"].astype(np.int64) + offset)
+        rights.append(nodes["right"].astype(np.int64) + offset)
+        leaves.append(nodes["is_leaf"])
+        miss.append(nodes["missing_go_to_left"])
+        offset += len(nodes)
+    return {"tree_value": np.concatenate(values).astype(np.float64),
+            "tree_feature": np.concatenate(feats).astype(np.int64),
+            "tree_threshold": np.concatenate(thrs).astype(np.float64),
+            "tree_left": np.concatenate(lefts), "tree_right": np.concatenate(rights),
+            "tree_leaf": np.concatenate(leaves).astype(np.uint8),
+            "tree_missing_left": np.concatenate(miss).astype(np.uint8),
+            "tree_roots": np.asarray(roots, dtype=np.int64),
+            "tree_baseline": np.asarray(model._baseline_prediction, dtype=np.float64).ravel()[:1]}
+
+
+def forest_predict(arrays: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+    """Raw (logit) output of the trees of :func:`forest_to_arrays` for rows ``X``.
+
+    Examples
+    --------
+    >>> arrays = {"tree_value": np.array([0.0, -1.0, 1.0]), "tree_feature": np.array([0, 0, 0]),
+    ...           "tree_threshold": np.array([0.5, 0, 0]), "tree_left": np.array([1, 0, 0]),
+    ...           "tree_right": np.array([2, 0, 0]), "tree_leaf": np.array([0, 1, 1], np.uint8),
+    ...           "tree_missing_left": np.array([1, 0, 0], np.uint8), "tree_roots": np.array([0]),
+    ...           "tree_baseline": np.array([0.5])}
+    >>> forest_predict(arrays, np.array([[0.2], [0.9]])).tolist()
+    [-0.5, 1.5]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    m = len(X)
+    roots = arrays["tree_roots"]
+    feat, thr, leaf = arrays["tree_feature"], arrays["tree_threshold"], arrays["tree_leaf"].astype(bool)
+    left, right, miss = arrays["tree_left"], arrays["tree_right"], arrays["tree_missing_left"].astype(bool)
+    node = np.tile(roots, m)  # (row, tree) pairs, flattened
+    row = np.repeat(np.arange(m), len(roots))
+    active = np.flatnonzero(~leaf[node])
+    while active.size:  # only the pairs still inside a tree are walked one level down
+        nd = node[active]
+        x = X[row[active], feat[nd]]
+        go_left = np.where(np.isnan(x), miss[nd], x <= thr[nd])
+        nxt = np.where(go_left, left[nd], right[nd])
+        node[active] = nxt
+        active = active[~leaf[nxt]]
+    return arrays["tree_value"][node].reshape(m, len(roots)).sum(axis=1) + float(arrays["tree_baseline"][0])
 
 
 # --------------------------------------------------------------------------- the summariser
@@ -221,8 +371,10 @@ class SupervisedSummarizer(BaseSummarizer):
 
     Examples
     --------
-    >>> s = SupervisedSummarizer().summarize(["Mali cut ties with Ukraine on Sunday. He said so. It rained."],
-    ...                                      max_sentences=1)[0]
+    >>> text = ("Mali cut diplomatic ties with Ukraine on Sunday, accusing Kyiv of backing rebels in the "
+    ...         "north. The junta said the decision took effect at once. Ukraine denied the charge. "
+    ...         "Senegal summoned the Ukrainian ambassador. It rained in Bamako.")
+    >>> s = SupervisedSummarizer().summarize([text], max_sentences=1)[0]
     >>> s.sentences
     [0]
     """
@@ -230,8 +382,11 @@ class SupervisedSummarizer(BaseSummarizer):
     name = "supervised"
     requires_fit = True
 
-    def __init__(self, model: str = "logistic", C: float = 1.0, hidden: int = 32, oracle_sentences: int = 3,
-                 use_embeddings: bool = False, encoder: str | None = None, lead_prior: float = 2.0,
+    def __init__(self, model: str = "hgb", C: float = 1.0, hidden: int = 32, n_trees: int = 200,
+                 learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 20,
+                 labels: str = "oracle",
+                 oracle_sentences: int = 3, block_trigrams: bool = True,
+                 use_embeddings: bool = False, encoder: str | None = None, lead_prior: float = 0.0,
                  pretrained: str | None = "news",
                  random_state: int = 0, default_sentences: int = 3, dedup_threshold: float = 0.7,
                  focus_weight: float = 0.7, focus_encoder: str | None = None, device: str = "cpu",
@@ -240,6 +395,12 @@ class SupervisedSummarizer(BaseSummarizer):
         self.model = model
         self.C = C
         self.hidden = hidden
+        self.n_trees = n_trees
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.labels = labels
+        self.block_trigrams = block_trigrams
         self.oracle_sentences = oracle_sentences
         self.use_embeddings = use_embeddings
         self.encoder = encoder
@@ -290,7 +451,7 @@ class SupervisedSummarizer(BaseSummarizer):
         Parameters
         ----------
         texts:
-            Articles (strings or Document-like objects with ``text``/``title``).
+            Articles (strings or Document-like objects with ``text``/``title``/``sentences``).
         summaries:
             One reference summary per article.
 
@@ -298,46 +459,69 @@ class SupervisedSummarizer(BaseSummarizer):
         -------
         self
         """
+        X, y = self.training_matrix(texts, summaries)
+        return self.fit_matrix(X, y)
+
+    def training_matrix(self, texts: Sequence[Any], summaries: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence features and labels of (article, summary) pairs, stacked (what :meth:`fit` learns from).
+
+        Labels are ``labels="oracle"`` (1 for the sentences of the greedy ROUGE oracle) or ``"soft"``
+        (the oracle label averaged with each sentence's own ROUGE-1/2 F1 against the reference).
+        """
         texts = list(texts)
         summaries = list(summaries)
         if len(texts) != len(summaries):
             raise InputError(f"fit(): {len(texts)} texts but {len(summaries)} summaries")
         if not texts:
             raise InputError("fit() needs at least one (text, summary) pair")
-        if self.model not in ("logistic", "mlp"):
-            raise ConfigError(f"supervised summariser: model={self.model!r}; allowed: logistic, mlp")
-        rng = np.random.default_rng(self.random_state)
-        docs = self._prepare(texts)
-        # augmentation for transfer: half of the documents lose their title and paragraph breaks
-        for d in docs:
-            if rng.random() < 0.5:
-                d.title = ""
-            if rng.random() < 0.5:
-                d.paragraph_first = [i == 0 for i in range(len(d.sentences))]
+        if self.labels not in ("oracle", "soft"):
+            raise ConfigError(f"supervised summariser: labels={self.labels!r}; allowed: oracle, soft")
         X_parts, y_parts = [], []
-        feats = self._features(docs, bool(self.use_embeddings))
-        for d, F, ref in zip(docs, feats, summaries):
-            if len(d.sentences) == 0 or not str(ref).strip():
-                continue
-            y = np.zeros(len(d.sentences))
-            y[greedy_oracle(d.sentences, str(ref), int(self.oracle_sentences))] = 1.0
-            X_parts.append(F)
-            y_parts.append(y)
+        for start in range(0, len(texts), 256):
+            docs = self._prepare(texts[start:start + 256])
+            feats = self._features(docs, bool(self.use_embeddings))
+            for d, F, ref in zip(docs, feats, summaries[start:start + 256]):
+                if len(d.sentences) == 0 or not str(ref).strip():
+                    continue
+                X_parts.append(F)
+                y_parts.append(sentence_labels(d.sentences, str(ref), int(self.oracle_sentences), self.labels))
         if not X_parts:
             raise InputError("fit(): no article with both sentences and a non-empty summary")
-        X = np.vstack(X_parts)
-        y = np.concatenate(y_parts)
-        if y.min() == y.max():
+        self.n_train_docs_ = len(X_parts)
+        return np.vstack(X_parts), np.concatenate(y_parts)
+
+    def fit_matrix(self, X: np.ndarray, y: np.ndarray):
+        """Fit the scorer on a feature matrix from :meth:`training_matrix` (labels in [0, 1])."""
+        if self.model not in ("logistic", "mlp", "hgb"):
+            raise ConfigError(f"supervised summariser: model={self.model!r}; allowed: logistic, mlp, hgb")
+        y = np.asarray(y, dtype=np.float64)
+        yb = (y >= 0.5).astype(int)
+        if yb.min() == yb.max():
             raise InputError("fit(): the oracle labelled every sentence the same; give more varied pairs")
         self.mean_ = X.mean(axis=0)
         self.scale_ = X.std(axis=0)
         self.scale_[self.scale_ < 1e-9] = 1.0
         Z = (X - self.mean_) / self.scale_
-        if self.model == "logistic":
+        self.weights_, self.biases_, self.forest_ = [], [], {}
+        if self.model == "hgb":
+            from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+            common = {"max_iter": int(self.n_trees), "learning_rate": float(self.learning_rate),
+                      "max_leaf_nodes": int(self.max_leaf_nodes),
+                      "min_samples_leaf": int(self.min_samples_leaf), "l2_regularization": 1.0 / float(self.C),
+                      "early_stopping": False, "random_state": self.random_state}
+            if self.labels == "soft":
+                # cross-entropy on soft targets: a logistic-loss regressor on the logit scale is not in
+                # sklearn, so fit squared error on the labels and read the output as a score
+                est = HistGradientBoostingRegressor(**common).fit(Z, y)
+            else:
+                est = HistGradientBoostingClassifier(**common).fit(Z, yb)
+            self.forest_ = forest_to_arrays(est)
+        elif self.model == "logistic":
             from sklearn.linear_model import LogisticRegression
 
             clf = LogisticRegression(C=float(self.C), max_iter=2000)
-            clf.fit(Z, y)
+            clf.fit(Z, yb)
             self.weights_ = [clf.coef_.T.astype(np.float64)]
             self.biases_ = [clf.intercept_.astype(np.float64)]
         else:
@@ -345,13 +529,14 @@ class SupervisedSummarizer(BaseSummarizer):
 
             clf = MLPClassifier(hidden_layer_sizes=(int(self.hidden),), alpha=1.0 / float(self.C),
                                 max_iter=300, early_stopping=True, random_state=self.random_state)
-            clf.fit(Z, y)
+            clf.fit(Z, yb)
             self.weights_ = [w.astype(np.float64) for w in clf.coefs_]
             self.biases_ = [b.astype(np.float64) for b in clf.intercepts_]
         self.feature_names_ = BASE_FEATURES + (EMB_FEATURES if self.use_embeddings else [])
         self.use_embeddings_ = bool(self.use_embeddings)
-        self.n_train_docs_ = len(X_parts)
-        self.positive_rate_ = float(y.mean())
+        self.n_train_docs_ = int(getattr(self, "n_train_docs_", 0))
+        self.positive_rate_ = float(yb.mean())
+        self.train_info_ = dict(getattr(self, "train_info_", {}) or {})
         return self
 
     # ------------------------------------------------------------------ prediction
@@ -370,11 +555,30 @@ class SupervisedSummarizer(BaseSummarizer):
         shipped = load_summarizer(path)
         state, arrays = shipped._get_state(path)
         self._set_state(state, arrays, path)
+        self.pretrained_path_ = str(path)
+
+    def pretrained_training_ids(self) -> set[str]:
+        """Ids of the documents the shipped weights in use were trained on (empty after :meth:`fit`).
+
+        An evaluation of the pretrained model on any of them measures its training set: drop them
+        (``experiments/bench_summarize.py`` does) or at least say so (the experiment runner does).
+        """
+        if not self.pretrained or (hasattr(self, "weights_") and not hasattr(self, "pretrained_path_")):
+            return set()
+        from newsml.summarize.train import training_ids
+
+        return training_ids(PRETRAINED.get(str(self.pretrained), Path(str(self.pretrained))))
 
     def decision_function(self, docs: list[_Doc]) -> list[np.ndarray]:
         """Salience logits per sentence for prepared documents."""
         self._ensure_fitted()
         feats = self._features(docs, bool(self.use_embeddings_))
+        if self.forest_:  # one call for the whole batch: the tree walk is vectorised over rows
+            sizes = [len(F) for F in feats]
+            if not sum(sizes):
+                return [np.zeros(0) for _ in feats]
+            z = forest_predict(self.forest_, (np.vstack(feats) - self.mean_) / self.scale_)
+            return list(np.split(z, np.cumsum(sizes)[:-1]))
         out = []
         for F in feats:
             if len(F) == 0:
@@ -392,6 +596,23 @@ class SupervisedSummarizer(BaseSummarizer):
         """Focus queries use ``focus_encoder``, else this model's own sentence encoder."""
         enc = self.focus_encoder or self.encoder
         return enc, {"backend": "torch", "quantize": False}, enc == self.encoder
+
+    def _order(self, doc: _Doc, scores: np.ndarray) -> list[int]:
+        order = super()._order(doc, scores)
+        if not self.block_trigrams:
+            return order
+        # trigram blocking (Paulus et al., 2018): a sentence sharing a word trigram with a better one
+        # already in the order goes to the end
+        kept, blocked, seen = [], [], set()
+        for i in order:
+            w = words(doc.sentences[i])
+            grams = set(zip(w, w[1:], w[2:]))
+            if grams & seen:
+                blocked.append(i)
+            else:
+                kept.append(i)
+                seen |= grams
+        return kept + blocked
 
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         beta = float(self.lead_prior or 0.0)
@@ -411,8 +632,9 @@ class SupervisedSummarizer(BaseSummarizer):
     def _get_state(self, path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         state = {"feature_names": list(self.feature_names_), "use_embeddings": bool(self.use_embeddings_),
                  "n_layers": len(self.weights_), "n_train_docs": int(self.n_train_docs_),
-                 "positive_rate": float(self.positive_rate_)}
-        arrays = {"mean": self.mean_, "scale": self.scale_}
+                 "positive_rate": float(self.positive_rate_), "scorer": "hgb" if self.forest_ else "layers",
+                 "train_info": dict(getattr(self, "train_info_", {}) or {})}
+        arrays = {"mean": self.mean_, "scale": self.scale_, **self.forest_}
         for j, (W, b) in enumerate(zip(self.weights_, self.biases_)):
             arrays[f"W{j}"] = W
             arrays[f"b{j}"] = b
@@ -431,6 +653,8 @@ class SupervisedSummarizer(BaseSummarizer):
             self.positive_rate_ = float(state.get("positive_rate", 0.0))
             self.mean_ = np.asarray(arrays["mean"], dtype=np.float64)
             self.scale_ = np.asarray(arrays["scale"], dtype=np.float64)
+            self.train_info_ = dict(state.get("train_info", {}))
+            self.forest_ = {k: np.asarray(arrays[k]) for k in FOREST_KEYS} if state.get("scorer") == "hgb" else {}
             n = int(state["n_layers"])
             self.weights_ = [np.asarray(arrays[f"W{j}"], dtype=np.float64) for j in range(n)]
             self.biases_ = [np.asarray(arrays[f"b{j}"], dtype=np.float64) for j in range(n)]

@@ -1,111 +1,121 @@
-"""Training data and the recipe of the shipped supervised summariser.
+"""The recipe of the shipped supervised summariser, on the data layer's own splits.
 
-The model shipped in ``newsml/summarize/models/news`` holds only learned numbers (feature means,
-scales and weights: no text). It is trained by ``experiments/bench_summarize.py --train`` with
-:func:`train_default` on the *training* part of two public datasets found in ``../shared/data``:
+The model shipped in ``newsml/summarize/models/news`` holds only learned numbers (feature means and
+scales, tree arrays: no text). :func:`train_default` trains it on the **train split only** of the
+datasets ``newsml prepare`` builds from ``../shared/data`` (:data:`DEFAULT_TRAINING`):
 
-* ``bbc_news_summary`` (CC0 per the Kaggle card; extractive references whose sentences run together
-  without spaces, repaired by :func:`repair_bbc_summary`), title line removed from the body and
-  passed as the title;
-* ``xsum_test1000`` (CC BY-SA 4.0; one-sentence abstractive references).
+* ``cnn_dailymail`` train: 15,000 CNN / Daily Mail articles with highlights (tokenised, lower-cased);
+* ``bbc`` train: the 80 % train split of ``newsml prepare bbc`` (extractive references).
 
-The split is a deterministic hash of the document id (:func:`is_train`): about 70 % train, the rest
-is held out and is what the benchmark scores, so benchmark numbers are never on training documents.
+Nothing here reads, cleans, splits sentences or splits datasets: :func:`newsml.data.prepare` does, and
+the rows it writes (``sentences`` already split) are what the model learns from. The ids of every
+training document are saved next to the model (``train_ids.txt.gz``) with their SHA-256 and each
+dataset's fingerprint in the model's metadata, so an evaluation can drop them
+(:func:`training_ids`).
 
 Examples
 --------
->>> repair_bbc_summary("Profits rose 5%.Sales fell.")
-'Profits rose 5%. Sales fell.'
->>> is_train("bbc/001") in (True, False)
+>>> sorted(DEFAULT_TRAINING)
+['bbc', 'cnn_dailymail']
+>>> ids_digest(["b", "a"]) == ids_digest(["a", "b"])
 True
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-import json
-import re
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-_REPAIR = re.compile(r"([.!?][\"'”’]?)(?=[A-Z\"“])")
-
-
-def repair_bbc_summary(summary: str) -> str:
-    """Put the missing space back between sentences of a BBC extractive summary."""
-    return _REPAIR.sub(r"\1 ", summary).strip()
-
-
-def is_train(doc_id: str, train_share: float = 0.7) -> bool:
-    """Deterministic train/held-out split by a hash of the document id."""
-    h = int(hashlib.sha1(str(doc_id).encode("utf-8")).hexdigest()[:8], 16)
-    return (h % 1000) < train_share * 1000
+#: recipes (and how many train documents of each, None = all) the shipped model learns from
+DEFAULT_TRAINING: dict[str, int | None] = {"cnn_dailymail": None, "bbc": None}
+IDS_FILE = "train_ids.txt.gz"
 
 
 def shared_data_dir() -> Path:
-    """``../shared/data`` next to the repository (or ``$NEWSML_DATA_DIR``)."""
-    import os
+    """The shared data folder (see :func:`newsml.data.recipes.shared_data_dir`)."""
+    from newsml.data.recipes import shared_data_dir as _sdd
 
-    env = os.environ.get("NEWSML_DATA_DIR")
-    if env:
-        return Path(env)
-    try:
-        from newsml.data.recipes import shared_data_dir as _sdd  # type: ignore[import-not-found]
-
-        return Path(_sdd())
-    except Exception:  # noqa: BLE001 - the preprocessing module may not provide it yet
-        return Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+    return _sdd()
 
 
-def load_pairs(name: str, data_dir: str | Path | None = None, split: str = "all",
-               limit: int | None = None) -> list[dict[str, Any]]:
-    """(article, reference) pairs of ``bbc`` or ``xsum`` as dicts ``id, text, title, summary``.
+def ids_digest(ids: Sequence[str]) -> str:
+    """SHA-256 over the sorted ids, one per line (order does not matter)."""
+    h = hashlib.sha256()
+    for i in sorted(ids):
+        h.update(str(i).encode("utf-8") + b"\n")
+    return "sha256:" + h.hexdigest()
 
-    ``split`` is ``"train"``, ``"test"`` (held out by :func:`is_train`) or ``"all"``.
+
+def prepared_split(recipe: str, split: str, cache_dir: str | Path | None = None,
+                   data_dir: str | Path | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows of one split of ``newsml prepare RECIPE`` (prepared once into ``cache_dir``) and the manifest.
+
+    Each row has ``id``, ``text``, ``title``, ``sentences`` and ``summary``.
     """
-    data_dir = Path(data_dir) if data_dir is not None else shared_data_dir()
-    files = {"bbc": data_dir / "bbc_news_summary" / "bbc_news_summary.jsonl",
-             "xsum": data_dir / "xsum_test1000" / "xsum_test1000.jsonl"}
-    if name not in files:
-        from newsml.errors import ConfigError
+    import json
 
-        raise ConfigError(f"unknown summarisation dataset {name!r}; allowed: {', '.join(files)}")
-    path = files[name]
-    if not path.exists():
-        from newsml.errors import InputError
+    from datasets import load_from_disk
 
-        raise InputError(f"{path} not found; put the shared data in ../shared/data or set NEWSML_DATA_DIR")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            text, summary, title = rec.get("text") or "", rec.get("summary") or "", rec.get("title") or ""
-            if name == "bbc":
-                first, _, rest = text.partition("\n")
-                if title and first.strip() == title.strip():
-                    text = rest.strip()
-                summary = repair_bbc_summary(summary)
-            if not text.strip() or not summary.strip():
-                continue
-            train = is_train(rec["id"])
-            if (split == "train" and not train) or (split == "test" and train):
-                continue
-            out.append({"id": rec["id"], "text": text, "title": title, "summary": summary})
-            if limit is not None and len(out) >= limit:
-                break
-    return out
+    from newsml.data import prepare
+
+    out = Path(cache_dir) / f"prepared_{recipe}" if cache_dir else None
+    if out is not None and (out / "manifest.json").is_file():
+        dsd = load_from_disk(str(out))
+        manifest = json.loads((out / "manifest.json").read_text())
+    else:
+        dsd, manifest = prepare(recipe, out, data_dir=str(data_dir) if data_dir else None, progress=False)
+    if split not in dsd:
+        return [], manifest
+    cols = ["id", "text", "title", "sentences", "summary", "meta"]
+    rows = [r for r in dsd[split].select_columns(cols)]
+    return rows, manifest
 
 
-def train_default(out_dir: str | Path | None = None, data_dir: str | Path | None = None, **params: Any):
-    """Train the shipped ``news`` model on the train parts of bbc and xsum and save it.
+def training_ids(path: str | Path | None = None) -> set[str]:
+    """Ids of the documents the saved model at ``path`` (default: the shipped one) was trained on."""
+    from newsml.summarize.supervised import PRETRAINED
+
+    path = Path(path) if path is not None else PRETRAINED["news"]
+    f = path / IDS_FILE
+    if not f.is_file():
+        return set()
+    with gzip.open(f, "rt", encoding="utf-8") as fh:
+        return {line.rstrip("\n") for line in fh if line.strip()}
+
+
+def train_default(out_dir: str | Path | None = None, data_dir: str | Path | None = None,
+                  cache_dir: str | Path | None = None, training: dict[str, int | None] | None = None,
+                  **params: Any):
+    """Train the shipped ``news`` model on the train splits of :data:`DEFAULT_TRAINING` and save it.
 
     Returns the fitted :class:`~newsml.summarize.supervised.SupervisedSummarizer`.
     """
     from newsml.summarize.supervised import PRETRAINED, SupervisedSummarizer
 
-    pairs = load_pairs("bbc", data_dir, "train") + load_pairs("xsum", data_dir, "train")
-    docs = [{"text": p["text"], "title": p["title"]} for p in pairs]
-    model = SupervisedSummarizer(pretrained=None, **params).fit(docs, [p["summary"] for p in pairs])
+    training = DEFAULT_TRAINING if training is None else training
+    texts, refs, ids, sources = [], [], [], {}
+    for recipe, limit in training.items():
+        rows, manifest = prepared_split(recipe, "train", cache_dir, data_dir)
+        rows = [r for r in rows if (r["summary"] or "").strip() and r["sentences"]][:limit]
+        sources[recipe] = {"split": "train", "documents": len(rows), "fingerprint": manifest.get("fingerprint"),
+                           "ids": ids_digest([r["id"] for r in rows])}
+        print(f"train: {recipe} train split, {len(rows)} documents", file=sys.stderr, flush=True)
+        for r in rows:
+            texts.append({"text": r["text"], "title": r["title"] or "", "sentences": r["sentences"]})
+            refs.append(r["summary"])
+            ids.append(r["id"])
+    model = SupervisedSummarizer(pretrained=None, **params)
+    X, y = model.training_matrix(texts, refs)
+    model.fit_matrix(X, y)
+    model.train_info_ = {"datasets": sources, "documents": len(ids), "ids": ids_digest(ids),
+                         "ids_file": IDS_FILE}
     model.pretrained = "news"
-    model.save(out_dir or PRETRAINED["news"])
+    out = Path(out_dir or PRETRAINED["news"])
+    model.save(out)
+    with gzip.open(out / IDS_FILE, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("\n".join(sorted(ids)) + "\n")
     return model

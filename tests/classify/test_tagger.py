@@ -1,0 +1,118 @@
+"""The default ``tagger``: modality filter, seed article, no state change in predict, fit and save/load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import newsml
+from newsml.classify.tagger import FEATURES, WEIGHTS_DIR, NewsEventTagger, asserts, modality
+from newsml.errors import ConfigError, InputError
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "seeds" / "000_7720f7d8ad8d4f8e.txt"
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return newsml.get_classifier("tagger")
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("The foreign ministry denied that it had expelled the ambassador.", "denial"),
+    ("Officials dismissed the allegations of torture as baseless.", "denial"),
+    ("Sanctions could be imposed if the talks fail.", "hypothetical"),
+    ("The president threatened to sever diplomatic relations with Kyiv.", "hypothetical"),
+    ("In 1998 the army was routed at the border.", "history"),
+    ("Rebels had overrun the town three decades ago.", "history"),
+    ("Mali severed diplomatic relations with Ukraine on Sunday.", None),
+    ("Police arrested five suspects on Monday.", None),
+    ("Elections will be held in May 2026.", None),
+])
+def test_modality_of_sentences(sentence, kind):
+    assert modality(sentence) == kind
+    assert asserts(sentence) is (kind is None)
+
+
+@pytest.mark.parametrize("asserted, modal, topic", [
+    ("Mali severed diplomatic relations with Ukraine on Sunday.",
+     "Mali denied that it had severed diplomatic relations with Ukraine.", "diplomatic_rupture"),
+    ("Rebels overran the army base and the soldiers retreated.",
+     "In 1998 rebels overran the army base and the soldiers retreated.", "military_defeat"),
+    ("The European Union imposed sanctions and froze the assets of ten officials.",
+     "The European Union could impose sanctions and freeze the assets of ten officials.", "sanctions"),
+])
+def test_denied_hypothetical_and_historical_sentences_do_not_fire(tagger, asserted, modal, topic):
+    j = list(tagger.classes_).index(topic)
+    P = tagger.predict_proba([asserted, modal])
+    assert P[0, j] > P[1, j]
+    assert topic not in tagger.predict([modal])[0]
+
+
+def test_threat_still_fires_on_a_threatened_act(tagger):
+    text = "Russia threatened to cut diplomatic ties with Moldova and warned of retaliation."
+    j, k = (list(tagger.classes_).index(t) for t in ("threat", "diplomatic_rupture"))
+    P = tagger.predict_proba([text])[0]
+    assert P[j] > P[k]
+    assert "diplomatic_rupture" not in tagger.predict([text])[0]
+
+
+def test_seed_article_keeps_its_topics_with_evidence(tagger):
+    text = SEED.read_text()
+    labels = tagger.predict([text])[0]
+    assert {"diplomatic_rupture", "military_defeat", "accusation"} <= set(labels)
+    assert not {"election", "protest", "coup"} & set(labels)
+    ev = tagger.explain(text, top_k=1, labels=["diplomatic_rupture", "military_defeat", "accusation"])
+    words = {"diplomatic_rupture": ("diplomatic", "ties", "relations"), "military_defeat": ("defeat", "losses"),
+             "accusation": ("accus", "complicit", "support")}
+    for topic, cues in words.items():
+        sentence = ev[topic][0].sentence.lower()
+        assert any(c in sentence for c in cues), (topic, sentence)
+
+
+def test_predict_sets_no_state(tagger):
+    clf = NewsEventTagger()
+    before = dict(vars(clf))
+    clf.predict(["Troops clashed with rebels near the border."])
+    assert vars(clf) == before  # learned attributes are read from the shipped default, never set
+    for name in ("zero-shot", "keyword"):
+        other = newsml.get_classifier(name)
+        before = dict(vars(other))
+        other.predict(["Troops clashed with rebels near the border."])
+        assert vars(other).keys() == before.keys()
+
+
+def test_shipped_weights_are_json_and_safetensors(tagger):
+    meta = json.loads((WEIGHTS_DIR / "news_events.json").read_text())
+    assert meta["features"] == FEATURES and meta["classes"] == list(tagger.classes_)
+    assert (WEIGHTS_DIR / "news_events.safetensors").exists()
+    assert tagger.distant_coef_.shape == (18, 384) and tagger.stack_coef_.shape == (len(FEATURES),)
+    assert tagger.has_distant_.sum() >= 10  # most topics have mapped distant-supervision data
+
+
+def test_fit_save_load_round_trip(tmp_path):
+    texts = ["Troops clashed with rebels near the border.", "Police arrested two suspects over the bombing.",
+             "Thousands marched in the capital to demand reforms.", "Shares rose on Monday.",
+             "The ministers met in Geneva for talks.", "Rebels attacked a police post, killing four.",
+             "Protesters rallied outside parliament.", "The court charged the former minister with fraud.",
+             "Fighting broke out between the army and militias.", "The film topped the box office."]
+    labels = [["armed_clash"], ["legal_action"], ["protest"], [], ["consultation"], ["insurgent_attack"],
+              ["protest"], ["legal_action"], ["armed_clash"], []]
+    clf = NewsEventTagger().fit(texts, labels)
+    assert list(clf.classes_) == list(NewsEventTagger().classes_)  # all taxonomy topics
+    assert np.abs(clf.dev_coef_).sum() > 0 and 0 < clf.threshold_ < 1
+    clf.save(tmp_path / "m")
+    back = newsml.load_classifier(tmp_path / "m")
+    np.testing.assert_allclose(back.predict_proba(texts[:3]), clf.predict_proba(texts[:3]), atol=1e-6)
+
+
+def test_errors_name_the_problem(tmp_path):
+    with pytest.raises(InputError, match="not topics of taxonomy"):
+        NewsEventTagger().fit(["a text", "another"], [["war"], []])
+    with pytest.raises(InputError, match="shape"):
+        NewsEventTagger().fit_distant(np.zeros((3, 384)), np.zeros((3, 2)))
+    with pytest.raises(ConfigError, match="does not exist"):
+        NewsEventTagger(weights=str(tmp_path / "nope.json")).predict(["x"])
