@@ -146,3 +146,27 @@ def test_summarize_model_pointing_at_a_saved_classifier(tmp_path, capsys):
     assert main(["summarize", str(tmp_path / "a.txt"), "--model", str(saved)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "saved classifier" in err[0] and str(saved) in err[0]
+
+
+def test_a_split_named_twice_is_one_error_line():
+    from newsml.data.splits import parse_split_spec
+    from newsml.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="named twice"):
+        parse_split_spec("train=0.5,train=0.5")
+    assert parse_split_spec("train=0.5,test=0.5") == {"train": 0.5, "test": 0.5}
+
+
+def test_annotate_refuses_an_out_folder_another_process_is_writing(tmp_path):
+    from newsml.corpus import annotate
+    from newsml.outdir import FolderLock, LockError
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n", encoding="utf-8")
+    out = tmp_path / "ann"
+    with FolderLock(tmp_path / ".ann.newsml-lock"):  # held by this (live) process, as a concurrent run would
+        with pytest.raises(LockError, match="in use by pid"):
+            annotate([str(src)], out, classifier="keyword", summarizer="lead", progress=False)
+    assert not out.exists()
+    res = annotate([str(src)], out, classifier="keyword", summarizer="lead", progress=False)
+    assert res.processed == 1 and not (tmp_path / ".ann.newsml-lock").exists()
