@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["newsml.summarize", "newsml.summarize.base", "newsml.summarize.lead", "newsml.summarize.graph",
-           "newsml.summarize.supervised", "newsml.summarize.train"]
+           "newsml.summarize.supervised", "newsml.summarize.train", "newsml.summarize.focus",
+           "newsml.summarize._prepare", "newsml.summarize._budget"]
 
 
 @pytest.mark.parametrize("name", MODULES)
