@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["newsml.summarize", "newsml.summarize.base", "newsml.summarize.lead", "newsml.summarize.graph",
            "newsml.summarize.supervised", "newsml.summarize.train", "newsml.summarize.focus",
-           "newsml.summarize._prepare", "newsml.summarize._budget"]
+           "newsml.summarize._prepare", "newsml.summarize._budget", "newsml.summarize.oracle"]
 
 
 @pytest.mark.parametrize("name", MODULES)
