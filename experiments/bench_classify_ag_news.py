@@ -104,8 +104,12 @@ def main() -> None:
               "macro-F1 [95% CI]": fmt_ci(r["macro_f1"]), "fit docs/s": r["fit_docs_per_s"],
               "predict docs/s": r["predict_docs_per_s"], "peak MB": r["peak_mem_mb"]} for r in results]
     notes = [f"n = {len(texts)} articles, 5 folds; CIs: bootstrap over out-of-fold predictions."]
+    seen = set()
     for key in ("paired_best_vs_best_baseline", "paired_tfidf_defaults_vs_previous", "paired_tfidf_defaults_vs_tfidf_lr"):
         d = payload[key]
+        if (d["a"], d["b"]) in seen:
+            continue
+        seen.add((d["a"], d["b"]))
         notes.append(f"Paired bootstrap, {d['a']} minus {d['b']}: {fmt_ci(d['diff'])} accuracy, p = {d['p_value']:.3f}.")
     notes += [
              f"newsml embedding {ENSEMBLE_PARAMS}: C and tfidf_weight chosen by 3-fold CV inside the training part "
