@@ -5,7 +5,7 @@ ONNX Runtime export in fp32, ``onnx-int8`` = the same with int8 per-channel weig
 default: ``backend="auto", quantize=True``), ``onnx-int8-48`` = int8 with sentences cut to 48 word
 pieces (the ``max_tokens=48`` option). The first three embed whole sentences (up to the model's 256).
 
-Measured on BBC News Summary held-out documents (newsml.summarize.train.load_pairs, split "test"):
+Measured on BBC News Summary held-out documents (the test split of `newsml prepare bbc`, newsml.summarize.train.prepared_split):
 
 1. export: seconds to export + quantise + check the ONNX model into an empty cache folder (first
    use on a clean machine), and the probe-sentence cosines stored with it.
@@ -107,18 +107,17 @@ def main(argv=None) -> int:
 
     from newsml import encoders
     from newsml.data.article import split_document
-    from newsml.data.sentences import split_sentences
-    from newsml.summarize.train import load_pairs, shared_data_dir
+    from newsml.data.recipes import shared_data_dir
+    from newsml.summarize.train import prepared_split
 
     data_dir = shared_data_dir()
     if not (data_dir / "bbc_news_summary").exists():
         print(f"shared data not found at {data_dir}; nothing to benchmark", file=sys.stderr)
         return 0
-    split = split_sentences
-    docs = load_pairs("bbc", data_dir, "test", limit=max(args.n, args.n_speed))
+    rows, _ = prepared_split("bbc", "test", os.environ.get("NEWSML_BENCH_CACHE"), data_dir)
+    docs = [{"id": r["id"], "text": r["text"], "title": r["title"], "summary": r["summary"]} for r in rows[: max(args.n, args.n_speed)]]
     for d in docs:
         d["sentences"], d["firsts"] = split_document(d["text"])
-        d["ref_lines"] = "\n".join(split(d["summary"]))
     speed_docs = docs[: args.n_speed]
     systems = args.systems.split(",")
     threads = [int(t) for t in args.threads.split(",")]
@@ -236,7 +235,6 @@ def quality(systems: list[str], built: dict, qdocs: list[dict]) -> dict:
     from newsml.evaluate import paired_bootstrap
 
     refs = [d["summary"] for d in qdocs]
-    ref_lines = [d["ref_lines"] for d in qdocs]
     inputs = [{"text": d["text"], "title": d["title"], "sentences": d["sentences"],
                "paragraph_first": d["firsts"]} for d in qdocs]
     out: dict = {}
@@ -245,7 +243,7 @@ def quality(systems: list[str], built: dict, qdocs: list[dict]) -> dict:
             per_doc, preds = {}, {}
             for b in BACKENDS:
                 preds[b] = [x.text for x in built[name, b].summarize(inputs, **lim)]
-                per_doc[b] = rouge_scores(preds[b], refs, ref_lines)
+                per_doc[b] = rouge_scores(preds[b], refs)
                 row = {m: ci_dict(v) for m, v in per_doc[b].items()}
                 if b != "torch":
                     pr = paired_bootstrap(per_doc[b]["rouge1"], per_doc["torch"]["rouge1"], n_boot=1000, seed=0)
