@@ -132,37 +132,62 @@ def _required_literal(cue: str) -> str | None:
     return max(pieces, key=len).lower() if pieces else None
 
 
-_FOLD_TABLE: dict[int, str] | None = None
+#: the non-ASCII characters that a case-insensitive regex matches to an ASCII letter (dotted and
+#: dotless i, long s, Kelvin sign) mapped to that letter: ``str.lower`` does not map them all
+#: (``tests/classify/test_keyword.py`` recomputes this table from ``re`` itself)
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 
 
-def _fold_table() -> dict[int, str]:
-    """Non-ASCII characters that a case-insensitive regex matches to an ASCII letter (e.g. the Kelvin
-    sign and the long s), mapped to that letter: ``str.lower`` alone does not map them all."""
-    global _FOLD_TABLE
-    if _FOLD_TABLE is None:
-        chars = "".join(chr(i) for i in range(128, 0x110000) if not 0xD800 <= i < 0xE000)
-        table: dict[int, str] = {}
-        for a in "abcdefghijklmnopqrstuvwxyz":
-            for m in re.finditer(a, chars, re.IGNORECASE):
-                table[ord(m.group())] = a
-        _FOLD_TABLE = table
-    return _FOLD_TABLE
+def _fold_table_from_re() -> dict[int, str]:
+    """Recompute :data:`_FOLD` by asking ``re`` (slow: scans all of Unicode)."""
+    chars = "".join(chr(i) for i in range(128, 0x110000) if not 0xD800 <= i < 0xE000)
+    table: dict[int, str] = {}
+    for a in "abcdefghijklmnopqrstuvwxyz":
+        for m in re.finditer(a, chars, re.IGNORECASE):
+            table[ord(m.group())] = a
+    return table
 
 
 def _fold(sentence: str) -> str:
     """Lower-cased ``sentence`` in which a cue's ASCII literal occurs whenever its regex can match."""
     if sentence.isascii():
         return sentence.lower()
-    return sentence.translate(_fold_table()).lower()
+    return sentence.translate(_FOLD).lower()
+
+
+def _trie_regex(words: Sequence[str]) -> str:
+    """A regex matching exactly ``words``, factored as a trie; at each position it matches the longest.
+
+    >>> _trie_regex(["war", "warn", "aid"])
+    '(?:aid|war(?:n)?)'
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        if end:  # longer literals first, then stop here
+            body = (body if body.startswith("(?:") else "(?:" + body + ")") + "?"
+        return body
+
+    return build(trie)
 
 
 class CueMatcher:
     """Match weights of sentences against many topics' cues at once (same results as :func:`match_weight`).
 
     Most sentences contain no cue at all. Every plain cue has a required literal (its longest word
-    piece); one regex over all literals tells in a single pass whether a sentence can match any of
-    them, and only the topics whose literals occur are scanned with their full patterns (``re:``
-    cues, which have no literal, are always scanned).
+    piece); one trie-shaped regex over all literals finds, in a single pass over the lower-cased
+    sentence, every literal that occurs, and only the patterns whose literals occur are scanned in full (``re:`` cues, which have
+    no literal, are each searched once first).
 
     Parameters
     ----------
@@ -183,27 +208,28 @@ class CueMatcher:
         self.cue_lists = [list(c) for c in cue_lists]
         self.patterns = [[compile_cue(c) for c in cues] for cues in self.cue_lists]
         by_literal: dict[str, list[tuple[int, int]]] = {}
-        self._always: list[tuple[int, int]] = []
+        self._always: list[tuple[tuple[int, int], re.Pattern]] = []
         for j, cues in enumerate(self.cue_lists):
             for k, cue in enumerate(cues):
                 lit = _required_literal(cue)
                 if lit is None:
-                    self._always.append((j, k))
+                    self._always.append(((j, k), self.patterns[j][k]))
                 else:
                     by_literal.setdefault(lit, []).append((j, k))
-        self._literals = list(by_literal.items())
-        lits = sorted(by_literal, key=len, reverse=True)
-        self._any_literal = re.compile("|".join(map(re.escape, lits))) if lits else None
+        # every literal -> the patterns of it and of all literals that are its prefixes (see candidates)
+        self._closure = {lit: sorted(jk for other, where in by_literal.items() if lit.startswith(other)
+                                     for jk in where)
+                         for lit in by_literal}
+        self._literal_re = re.compile("(?=(" + _trie_regex(list(by_literal)) + "))") if by_literal else None
 
     def candidates(self, sentence: str) -> dict[int, list[re.Pattern]]:
         """Topic column -> its patterns (in cue order) that may match ``sentence``; other topics cannot."""
-        hits = list(self._always)
-        if self._any_literal is not None:
-            low = _fold(sentence)
-            if self._any_literal.search(low) is not None:
-                for lit, where in self._literals:
-                    if lit in low:
-                        hits.extend(where)
+        hits = [jk for jk, pat in self._always if pat.search(sentence) is not None]
+        if self._literal_re is not None:
+            # at each position the trie regex finds the longest literal starting there; the other
+            # literals starting there are its prefixes (``_closure``), so no occurrence is missed
+            for lit in {m.group(1) for m in self._literal_re.finditer(_fold(sentence))}:
+                hits.extend(self._closure[lit])
         if not hits:
             return {}
         by_topic: dict[int, list[int]] = {}
