@@ -141,12 +141,12 @@ class BatchLog:
 
 
 def check_inputs(inputs: Iterable[Any]) -> None:
-    """Raise :class:`~newsml.errors.MissingInputError` for the first input that does not exist (``hub:`` excepted).
+    """Raise :class:`~newsml.errors.MissingInputError` for the first input that does not exist (``hub:``, ``-`` excepted).
 
     Called before any model is loaded, so that a typo costs no loading time.
     """
     for path in inputs:
-        if not str(path).startswith("hub:") and not Path(path).exists():
+        if str(path) != "-" and not str(path).startswith("hub:") and not Path(path).exists():
             raise MissingInputError(f"{path}: no such file or folder")
 
 

@@ -204,6 +204,9 @@ def load_component(path: str | Path, kind: str, **overrides: Any):
             obj.classes_ = np.array(config["classes"], dtype=object)
             obj.multi_label_ = bool(config["multi_label"])
             obj.thresholds_ = np.array(config["thresholds"], dtype=np.float64)
+            if obj.classes_.ndim != 1 or obj.thresholds_.shape != obj.classes_.shape or not len(obj.classes_):
+                raise ModelLoadError(f"{cfg_file}: 'classes' ({len(config['classes'])}) and 'thresholds' "
+                                     f"({len(config['thresholds'])}) must be non-empty lists of the same length")
             if config.get("scripts"):
                 obj.scripts_ = [str(x) for x in config["scripts"]]
         arrays = load_arrays(path)

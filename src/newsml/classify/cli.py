@@ -148,6 +148,8 @@ def format_table(rec: dict[str, Any], width: int = 100) -> str:
 def _ready_model(args: argparse.Namespace):
     """The classifier for the command line, checked before any document is read (inputs exist, it is fitted)."""
     check_inputs(args.inputs)  # fail on a missing input before loading any model
+    if getattr(args, "evidence", 0) < 0:
+        raise InputError(f"--evidence: must be 0 or more, got {args.evidence}")
     clf = build_model(args.model, args.taxonomy)
     cap = getattr(args, "max_input_chars", None)
     if cap is not None:

@@ -11,6 +11,7 @@ $ newsml annotate --config configs/annotate.yaml --out annotated/
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,6 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     a = result.manifest["this_attempt"]
     print(f"{c['rows']} rows ({c['ok']} ok, {c['failed']} failed) in {c['parts']} parts; this run: "
           f"{a['processed']} documents in {a['elapsed_s']:.1f}s ({a['docs_per_s']} docs/s), "
-          f"{a['skipped_already_written']} already written")
-    print(result.out)
+          f"{a['skipped_already_written']} already written", file=sys.stderr)  # the account, like classify's
+    print(result.out)  # stdout: the output folder, for scripts
     return 0

@@ -28,6 +28,7 @@ from newsml.corpus.store import (
     write_json_atomic,
 )
 from newsml.errors import ConfigError, InputError
+from newsml.outdir import FolderLock
 
 __all__ = ["annotate", "AnnotateResult", "ENGINES", "job_components"]
 
@@ -180,74 +181,77 @@ def annotate(inputs, out, *, classifier: Any = "default", summarizer: Any = "def
 
         require_ray()
     out = Path(out)
-    check_out_dir(out, resume)
-    fp = fingerprint({"schema": SCHEMA_VERSION, "inputs": [str(Path(p).resolve()) if not p.startswith("hub:") else p
-                                                          for p in inputs],
-                      "components": components, "max_sentences": max_sentences, "text_field": text_field})
-    out.mkdir(parents=True, exist_ok=True)
-    (out / SUCCESS).unlink(missing_ok=True)
-    remove_stale_temporaries(out)
-    state = scan_parts(out, fp)  # nothing there unless resuming (check_out_dir)
-    writer = PartWriter(out, fp, rows_per_part=rows_per_part, start_index=state.next_index)
-    # worker processes and actors get `threads` math threads each; in-process (one worker) the caller's
-    # torch/OpenMP settings are left alone
-    in_process = engine == "local" and (workers or 1) <= 1
-    predictor_kwargs = {"classifier": classifier, "summarizer": summarizer, "max_sentences": max_sentences,
-                        "threads": None if in_process else threads}
-    source = RowSource(inputs, text_field=text_field)
-    bar = _progress_bar(progress)
-    skipped = 0
-    try:
-        if engine == "local":
-            from newsml.corpus.local import run_local
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # one writer at a time: a second annotate (or prepare/run) on the same --out is refused
+    with FolderLock(out.parent / f".{out.name}.newsml-lock", what=f"annotate --out {out}"):
+        check_out_dir(out, resume)
+        fp = fingerprint({"schema": SCHEMA_VERSION, "inputs": [str(Path(p).resolve()) if not p.startswith("hub:") else p
+                                                              for p in inputs],
+                          "components": components, "max_sentences": max_sentences, "text_field": text_field})
+        out.mkdir(parents=True, exist_ok=True)
+        (out / SUCCESS).unlink(missing_ok=True)
+        remove_stale_temporaries(out)
+        state = scan_parts(out, fp)  # nothing there unless resuming (check_out_dir)
+        writer = PartWriter(out, fp, rows_per_part=rows_per_part, start_index=state.next_index)
+        # worker processes and actors get `threads` math threads each; in-process (one worker) the caller's
+        # torch/OpenMP settings are left alone
+        in_process = engine == "local" and (workers or 1) <= 1
+        predictor_kwargs = {"classifier": classifier, "summarizer": summarizer, "max_sentences": max_sentences,
+                            "threads": None if in_process else threads}
+        source = RowSource(inputs, text_field=text_field)
+        bar = _progress_bar(progress)
+        skipped = 0
+        try:
+            if engine == "local":
+                from newsml.corpus.local import run_local
 
-            remaining = state.done.copy()
+                remaining = state.done.copy()
 
-            def rows():
-                nonlocal skipped
-                for row in source:
-                    if remaining[row["id"]] > 0:  # written by an earlier attempt (multiplicity kept)
-                        remaining[row["id"]] -= 1
-                        skipped += 1
-                        continue
-                    yield row
+                def rows():
+                    nonlocal skipped
+                    for row in source:
+                        if remaining[row["id"]] > 0:  # written by an earlier attempt (multiplicity kept)
+                            remaining[row["id"]] -= 1
+                            skipped += 1
+                            continue
+                        yield row
 
-            stats = run_local(rows(), predictor_kwargs, writer.add, batch_size=batch_size,
-                              workers=max(1, workers or 1), progress=bar)
-        else:
-            from newsml.corpus.ray_engine import run_ray
+                stats = run_local(rows(), predictor_kwargs, writer.add, batch_size=batch_size,
+                                  workers=max(1, workers or 1), progress=bar)
+            else:
+                from newsml.corpus.ray_engine import run_ray
 
-            stats = run_ray(inputs, predictor_kwargs, writer.add, done_ids=set(state.done), batch_size=batch_size,
-                            concurrency=workers or None, address=address, num_cpus=num_cpus,
-                            text_field=text_field, progress=bar)
-            skipped = stats.get("skipped", 0)
-    except BaseException:
-        writer.flush()  # keep every finished row (Ctrl-C, a failing worker): --resume continues from here
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-    writer.close()
-    elapsed = time.perf_counter() - t0
-    counts = tally_outputs(out)
-    manifest = {
-        "newsml_version": _version(), "engine": engine, "fingerprint": fp, "inputs": inputs,
-        "components": components, "max_sentences": max_sentences, "batch_size": batch_size,
-        "workers": workers, "rows_per_part": rows_per_part,
-        "counts": {k: counts[k] for k in ("rows", "ok", "failed", "duplicate_ids", "parts")},
-        "failure_reasons": counts["failure_reasons"], "failure_examples": counts["failure_examples"],
-        "read_report": source.report.to_dict() if engine == "local" else None,
-        "this_attempt": {"processed": stats["rows"], "skipped_already_written": skipped,
-                         "parts_written": writer.parts_written, "elapsed_s": round(elapsed, 3),
-                         "docs_per_s": round(stats["rows"] / elapsed, 2) if elapsed else None,
-                         "peak_rss_mib": _peak_rss_mib(), "workers": stats.get("workers", []),
-                         "ray_actors": stats.get("concurrency")},
-        "resumed": bool(resume and state.parts),
-    }
-    write_json_atomic(out / MANIFEST, manifest)
-    write_json_atomic(out / SUCCESS, {"fingerprint": fp, "rows": counts["rows"]})  # last
-    return AnnotateResult(out=out, manifest=manifest, processed=stats["rows"], skipped=skipped,
-                          elapsed_s=elapsed, workers=stats.get("workers", []))
+                stats = run_ray(inputs, predictor_kwargs, writer.add, done_ids=set(state.done), batch_size=batch_size,
+                                concurrency=workers or None, address=address, num_cpus=num_cpus,
+                                text_field=text_field, progress=bar)
+                skipped = stats.get("skipped", 0)
+        except BaseException:
+            writer.flush()  # keep every finished row (Ctrl-C, a failing worker): --resume continues from here
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+        writer.close()
+        elapsed = time.perf_counter() - t0
+        counts = tally_outputs(out)
+        manifest = {
+            "newsml_version": _version(), "engine": engine, "fingerprint": fp, "inputs": inputs,
+            "components": components, "max_sentences": max_sentences, "batch_size": batch_size,
+            "workers": workers, "rows_per_part": rows_per_part,
+            "counts": {k: counts[k] for k in ("rows", "ok", "failed", "duplicate_ids", "parts")},
+            "failure_reasons": counts["failure_reasons"], "failure_examples": counts["failure_examples"],
+            "read_report": source.report.to_dict() if engine == "local" else None,
+            "this_attempt": {"processed": stats["rows"], "skipped_already_written": skipped,
+                             "parts_written": writer.parts_written, "elapsed_s": round(elapsed, 3),
+                             "docs_per_s": round(stats["rows"] / elapsed, 2) if elapsed else None,
+                             "peak_rss_mib": _peak_rss_mib(), "workers": stats.get("workers", []),
+                             "ray_actors": stats.get("concurrency")},
+            "resumed": bool(resume and state.parts),
+        }
+        write_json_atomic(out / MANIFEST, manifest)
+        write_json_atomic(out / SUCCESS, {"fingerprint": fp, "rows": counts["rows"]})  # last
+        return AnnotateResult(out=out, manifest=manifest, processed=stats["rows"], skipped=skipped,
+                              elapsed_s=elapsed, workers=stats.get("workers", []))
 
 
 def _version() -> str:

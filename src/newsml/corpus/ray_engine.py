@@ -87,7 +87,13 @@ def run_ray(inputs: list[str], predictor_kwargs: dict[str, Any], sink: Callable[
     started = False
     if not ray.is_initialized():
         if address:
-            ray.init(address=address, logging_level=logging.WARNING)
+            try:
+                ray.init(address=address, logging_level=logging.WARNING)
+            except (ConnectionError, TimeoutError, RuntimeError, ValueError) as exc:
+                from newsml.errors import InputError
+
+                raise InputError(f"--address {address}: cannot join a Ray cluster there ({exc}); check the "
+                                 "address, or leave it out to start a local Ray") from None
         else:
             ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
         started = True

@@ -149,7 +149,8 @@ class ReadReport:
             items = getattr(self, name)
             reasons: dict[str, int] = {}
             for e in items:
-                key = re.sub(r"\d+", "N", re.sub(r"\s*\([^)]*\)", "", e["reason"].split(":")[0])).strip()
+                key = re.sub(r"(?<![\w-])\d+\b", "N",  # 'line 5' -> 'line N', not 'UTF-8' -> 'UTF-N'
+                             re.sub(r"\s*\([^)]*(\)|$)", "", e["reason"].split(":")[0])).strip()
                 reasons[key] = reasons.get(key, 0) + 1
             cap = self.max_entries if name == "repaired" else len(items)  # skipped/cut ones: every one listed
             out[name] = {"reasons": dict(sorted(reasons.items())), "entries": items[:cap],

@@ -88,7 +88,9 @@ def parse_split_spec(spec: str | dict | None, names: str | Sequence[str] | None 
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"--split: unknown split name {name!r}{hint}; allowed: {', '.join(allowed)} "
                               "(declare others with --split-names)")
-        out[key] = out.get(key, 0.0) + frac
+        if key in out:
+            raise ConfigError(f"--split: split {key!r} is named twice ({spec if isinstance(spec, str) else parts})")
+        out[key] = frac
     total = sum(out.values())
     if abs(total - 1.0) > 1e-3:
         raise ConfigError(f"--split: the shares sum to {total:g}, not 1 ({spec if isinstance(spec, str) else out})")

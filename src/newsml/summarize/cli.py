@@ -38,6 +38,9 @@ def build_summarizer(method: str | None, model: str | None):
 
     if model and (Path(model) / CONFIG_FILE).exists():
         return load_summarizer(model)
+    if model and (Path(model) / "newsml_classifier.json").exists():
+        raise InputError(f"--model {model}: holds a saved classifier, not a summariser; use it with "
+                         "`newsml classify --model`")
     if model and method is None:
         method = "seq2seq"
     method = method or DEFAULT_SUMMARIZER
@@ -94,11 +97,19 @@ def _error_text(exc: BaseException) -> str:
     return f"summariser failed: {type(exc).__name__}: {exc}"
 
 
+def _check_lengths(args: argparse.Namespace) -> None:
+    """``--max-sentences``/``--max-words`` below 1 would skip every document as "no sentences to summarise"."""
+    for opt in ("max_sentences", "max_words"):
+        if getattr(args, opt, None) is not None and getattr(args, opt) < 1:
+            raise InputError(f"--{opt.replace('_', '-')}: must be at least 1, got {getattr(args, opt)}")
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Run ``newsml summarize`` (see :func:`newsml.cli.build_parser` for the options)."""
     from newsml.data import ReadReport, read_documents
 
     clitools.check_inputs(args.inputs)  # fail on a missing input before loading any model
+    _check_lengths(args)
     summarizer = build_summarizer(args.method, args.model)
     set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
     focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None

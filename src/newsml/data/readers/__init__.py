@@ -61,7 +61,10 @@ _READERS = {".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".json": _read_json, 
 
 
 def is_saved_dataset(path: Path) -> bool:
-    return path.is_dir() and ((path / "dataset_dict.json").is_file() or (path / "state.json").is_file())
+    try:  # an unreadable folder is not a saved dataset; the walk then reports it as unreadable
+        return path.is_dir() and ((path / "dataset_dict.json").is_file() or (path / "state.json").is_file())
+    except OSError:
+        return False
 
 
 def _read_file(ctx: _Ctx, path: Path) -> Iterator[Document]:
@@ -116,23 +119,25 @@ def _walk(path: Path, report: ReadReport) -> Iterator[Path]:
     """
     seen: set[tuple[int, int]] = set()
 
-    def visit(folder: Path) -> Iterator[Path]:
+    stack = [path]  # an explicit stack, not recursion: folders nested deeper than ~1000 levels
+    while stack:
+        folder = stack.pop()
         try:
             st = folder.stat()
         except OSError as exc:
             report.drop(_printable_name(folder), None, f"cannot read folder: {exc.strerror or exc}")
-            return
+            continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
             report.drop(_printable_name(folder), None, "symlink loop or second link to a folder already read")
-            return
+            continue
         seen.add(key)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             report.drop(_printable_name(folder), None, f"cannot read folder: {exc.strerror or exc}")
-            return
+            continue
         subdirs = []
         for e in entries:
             p = folder / e.name
@@ -154,10 +159,7 @@ def _walk(path: Path, report: ReadReport) -> Iterator[Path]:
                     subdirs.append(p)
             elif e.name not in _IGNORED_NAMES:
                 yield p
-        for d in subdirs:
-            yield from visit(d)
-
-    yield from visit(path)
+        stack.extend(reversed(subdirs))  # depth-first, in sorted order
 
 
 def read_documents(paths, *, text_field: str | None = None, on_error: str = "skip",
