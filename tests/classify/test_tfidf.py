@@ -228,3 +228,15 @@ def test_lead_features_make_the_headline_count(tmp_path):
 def test_bad_lead_settings_raise(bad):
     with pytest.raises(ConfigError, match=next(iter(bad))):
         TfidfClassifier(**bad).fit(TEXTS, LABELS)
+
+
+def test_defaults_are_the_cv_chosen_unigram_svm():
+    """The defaults chosen by experiments/select_tfidf_defaults.py: word unigrams, sublinear tf, min_df 1, SVM C=1."""
+    params = TfidfClassifier().get_params()
+    assert params["ngram_range"] == (1, 1)
+    assert params["sublinear_tf"] is True and params["min_df"] == 1
+    assert params["model"] == "svm" and params["C"] == 1.0 and params["char_ngrams"] is False
+    vocab = TfidfClassifier().fit(TEXTS, LABELS).vectorizers_[0].vocabulary_
+    assert "interest" in vocab and "interest rates" not in vocab
+    bigrams = TfidfClassifier(ngram_range=(1, 2)).fit(TEXTS, LABELS).vectorizers_[0].vocabulary_
+    assert "interest rates" in bigrams

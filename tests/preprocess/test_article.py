@@ -32,6 +32,10 @@ GOLD = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "sent
      "25 october 2013 . a council banned bonfires on friday .", "a council banned"),
     ("washington ( cnn ) -- the senate passed the bill on tuesday .", "the senate passed"),
     ("( cnn ) -- a storm hit the coast of the gulf on sunday .", "a storm hit"),
+    # mixed-case dateline glued to the wire tag (the original CNN form), or dashed
+    ("Port Vila, Vanuatu (CNN)Fishermen returned to the harbour on Sunday.", "Fishermen returned"),
+    ("Kisumu (CNN) -- A ferry sank on the lake on Monday, officials said.", "A ferry sank"),
+    ('Oslo (CNN)"We are ready," the coach said on Friday before the final.', '"We are ready,"'),
 ])
 def test_cnn_daily_mail_furniture_is_removed(raw, body_start):
     assert strip_lead(raw).startswith(body_start)
@@ -41,7 +45,9 @@ def test_cnn_daily_mail_furniture_is_removed(raw, body_start):
 def test_ordinary_openings_are_kept():
     for text in ["By the end of the year, prices had doubled in the capital.",
                  "The minister (who resigned) spoke on Monday to reporters.",
-                 "washington state passed a law on tuesday to cut taxes ."]:
+                 "washington state passed a law on tuesday to cut taxes .",
+                 "Acme (ACM) shares fell on Monday after the results were published.",
+                 "Kisumu (CNN affiliate KTV) reported the flood on Monday evening."]:
         assert strip_boilerplate(text) == text
     assert not is_page_furniture("Published figures show growth.") or True  # a verb use is fine either way
     assert is_page_furniture("UPDATED: . 10:22 EST, 3 March 2014 .")

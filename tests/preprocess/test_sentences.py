@@ -92,3 +92,17 @@ def test_glued_sentence_ends_still_reach_pysbd():
     assert split_sentences('Flights were delayed due to "extraordinary circumstances"."We reckon it will cost '
                            'passengers," he said.') == [
         'Flights were delayed due to "extraordinary circumstances".', '"We reckon it will cost passengers," he said.']
+
+
+def test_quote_reopened_after_a_lost_paragraph_break_does_not_merge_sentences():
+    # a quotation running over a paragraph break: no closing mark, reopened with '"' (break lost)
+    text = ('The coach spoke on Monday. "We are not scoring like we did before. We have one goal in two games. '
+            '"That is the problem we must fix," he said. The club is now ninth in the table. '
+            'Fans were unhappy with the result.')
+    sents = split_sentences(text)
+    assert sents[-2:] == ["The club is now ninth in the table.", "Fans were unhappy with the result."]
+    assert '"That is the problem we must fix," he said.' in sents
+    assert max(len(s.split()) for s in sents) < 15
+    # an ordinary closing quote followed by a new sentence still stays with its sentence
+    assert split_sentences('He said "it is over." Then he left the room.') == [
+        'He said "it is over."', "Then he left the room."]

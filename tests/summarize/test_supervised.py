@@ -56,6 +56,23 @@ def test_features_shape_and_meaning(toy_text):
     assert np.all(np.isfinite(F))
 
 
+def test_features_are_the_same_on_original_and_tokenised_form():
+    from newsml.summarize.base import _Doc
+    from newsml.summarize.supervised import canonical_sentence
+
+    orig = ["Rebels didn't hold the town of Kidal, the army said on Monday.",
+            'A spokesman called it "a great day," and added that troops were safe.',
+            "It's the third town the army has taken this year."]
+    tok = ["rebels did n't hold the town of kidal , the army said on monday .",
+           'a spokesman called it " a great day , " and added that troops were safe .',
+           "it 's the third town the army has taken this year ."]
+    assert [canonical_sentence(s) for s in orig] == tok
+    assert [canonical_sentence(s) for s in tok] == tok  # idempotent on the training form
+    F_orig = sentence_features(_Doc(orig, "Army takes Kidal", [True, False, False]))
+    F_tok = sentence_features(_Doc(tok, "army takes kidal", [True, False, False]))
+    np.testing.assert_allclose(F_orig, F_tok)
+
+
 def test_fit_learns_beyond_position_and_round_trips(tmp_path):
     texts, refs = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
     model = SupervisedSummarizer(model="logistic", pretrained=None, lead_prior=0.0).fit(texts, refs)

@@ -1,6 +1,6 @@
 """TF-IDF features + a linear model with calibrated probabilities.
 
-Word 1-2-grams (optionally plus character n-grams) with sublinear term frequency feed either a
+Word unigrams by default (optionally 1-2-grams and/or character n-grams) with sublinear term frequency feed either a
 linear SVM (default) or a logistic regression. Probabilities are calibrated on internal
 cross-validated scores and kept as plain numbers: multi-label SVM scores go through per-label Platt
 sigmoids (the same idea as scikit-learn's ``CalibratedClassifierCV(ensemble=False)``); single-label
@@ -116,7 +116,10 @@ class TfidfClassifier(BaseClassifier):
     class_weight : {None, "balanced"}
         Class weights of the linear model.
     ngram_range : tuple of int
-        Word n-gram range.
+        Word n-gram range. Default ``(1, 1)``: chosen by 3-fold CV inside the training parts of BBC
+        News and AG News (``experiments/select_tfidf_defaults.py``), where unigrams beat 1-2-grams
+        (accuracy 0.981 vs 0.975 and 0.851 vs 0.848), and 2-3x faster to fit. ``(1, 2)`` was the
+        default before.
     char_ngrams : bool
         Also use character n-grams (``char_wb``) in ``char_ngram_range``; slower to predict.
     char_ngram_range : tuple of int
@@ -180,7 +183,7 @@ class TfidfClassifier(BaseClassifier):
     name = "tfidf"
 
     def __init__(self, multi_label: bool = False, model: str = "svm", C: float = 1.0,
-                 class_weight: str | None = None, ngram_range: tuple[int, int] = (1, 2),
+                 class_weight: str | None = None, ngram_range: tuple[int, int] = (1, 1),
                  char_ngrams: bool = False, char_ngram_range: tuple[int, int] = (2, 5),
                  sublinear_tf: bool = True, min_df: int = 1, max_features: int | None = None,
                  cv: int = 3, tune_thresholds: bool = True, threshold: float = 0.5,

@@ -178,6 +178,7 @@ def parse_lead(text: str, *, lowercase_datelines: bool = False) -> Lead:
 # lower-cased form of CNN / Daily Mail ("(CNN)Share", "washington ( cnn ) --", "By . Daily Mail Reporter .",
 # "PUBLISHED: . 14:11 EST, 25 October 2013 . | . UPDATED: ...").
 _SAFETY_DASH = r"(?:--|[-–—])"
+_CAP_WORDS = r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}"
 _SAFETY_LEADS = [
     # "Gambiaj.com – (BAMAKO, Mali) – "
     re.compile(rf"^\s*[\w.\-]+\.(?:com|org|net|co\.uk|info)\s*{_SAFETY_DASH}\s*\([^)]{{2,60}}\)\s*{_SAFETY_DASH}\s*"),
@@ -186,6 +187,10 @@ _SAFETY_LEADS = [
     # "WASHINGTON (Reuters) - ", "BAMAKO, Mali (AP) — ", "LONDON, England (CNN) -- ", "PARIS - "
     re.compile(rf"^\s*[A-Z][A-Z .'\-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'\-]{{1,40}}){{0,2}}\s*"
                rf"(?:\([A-Za-z .&'\-]{{2,40}}\)\s*)?{_SAFETY_DASH}\s+"),
+    # mixed-case dateline before a glued or dashed wire tag: "Tokyo (CNN)Police ...", "Sanaa, Yemen (CNN) -- ",
+    # "New York (CNN)\"We ..." (a plain "Apple (AAPL) shares" is left alone: no dash and not glued)
+    re.compile(rf"^\s*{_CAP_WORDS}(?:,\s*{_CAP_WORDS}){{0,2}}"
+               rf"\s*\((?:CNN|AP|AFP|Reuters|UPI|EW\.com|CNN Student News)\)(?:\s*{_SAFETY_DASH}\s*|(?=[\"“A-Z0-9]))"),
 ]
 # tokenised lower-case wire openers: "( cnn ) -- ", "washington ( cnn ) -- ", "london , england -- ",
 # "( ew.com ) -- ", "( cnn student news ) --"
@@ -221,6 +226,8 @@ def strip_boilerplate(text: str) -> str:
     'A man was fined on Friday.'
     >>> strip_boilerplate("(CNN)Share, and your gift will be multiplied.")
     'Share, and your gift will be multiplied.'
+    >>> strip_boilerplate("Lagos, Nigeria (CNN)The council met on Monday to discuss the budget.")
+    'The council met on Monday to discuss the budget.'
     >>> strip_boilerplate("washington ( cnn ) -- the senate voted on tuesday .")
     'the senate voted on tuesday .'
     """

@@ -226,6 +226,17 @@ def _easy_pieces(line: str) -> list[str]:
     return list(_iter_easy_pieces(line))
 
 
+def _reopened_quote(line: str, m: re.Match) -> bool:
+    """A quotation that runs over a paragraph break, with the break lost.
+
+    News style leaves a quote open at the end of a paragraph and reopens it at the start of the next
+    (``...two games. "That is the problem``). Without the line break the count of ``"`` is odd, which would
+    block every cut after it. A bare ``"`` after the space and right before a capital is an opening
+    quote, so the sentence before it has ended.
+    """
+    return not m.group(1) and line[m.end():m.end() + 1] in '"“' and line[m.start(1) - 2:m.start(1) - 1] != '"'
+
+
 def _iter_easy_pieces(line: str) -> Iterator[str]:
     stop = _no_cut_words()
     start = 0
@@ -234,7 +245,9 @@ def _iter_easy_pieces(line: str) -> Iterator[str]:
         head = line[start:m.start(1)]
         token = head[head.rfind(" ") + 1:-1]
         w = _EASY_WORD.fullmatch(token)
-        if w is None or w.group(1).lower() in stop or not _balanced(line[start:end]):
+        if w is None or w.group(1).lower() in stop:
+            continue
+        if not _balanced(line[start:end]) and not _reopened_quote(line, m):
             continue
         yield line[start:end]
         start = m.end()

@@ -193,13 +193,37 @@ def _rank01(x: np.ndarray) -> np.ndarray:
     return r / (n - 1)
 
 
+_CLITIC = re.compile(r"(?i)(\w)(n't|'s|'re|'ve|'ll|'d|'m)\b")
+_PUNCT_TOKEN = re.compile(r"([,;:!?()\"]|\.(?=\s|$))")
+_CURLY = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"})
+
+
+def canonical_sentence(sentence: str) -> str:
+    """The lower-cased, PTB-like tokenised form the shipped model was trained on (CNN/DM tokenised files).
+
+    Features are computed on this form, so original-form text (``didn't``, ``"floor,"``) looks like the
+    training distribution (``did n't``, ``" floor , "``). Idempotent on text already in that form.
+
+    Examples
+    --------
+    >>> canonical_sentence('They "did it," he said.')
+    'they " did it , " he said .'
+    >>> canonical_sentence("We didn't go.")
+    "we did n't go ."
+    >>> canonical_sentence(canonical_sentence("It's over.")) == canonical_sentence("It's over.")
+    True
+    """
+    s = _CLITIC.sub(r"\1 \2", sentence.translate(_CURLY).lower())
+    return " ".join(_PUNCT_TOKEN.sub(r" \1 ", s).split())
+
+
 def sentence_features(doc: _Doc) -> np.ndarray:
     """The base feature matrix ``(n_sentences, len(BASE_FEATURES))`` of one prepared document.
 
-    Every feature is computed from lower-cased word tokens, so it does not depend on case or on
+    Every feature is computed on :func:`canonical_sentence` forms, so it does not depend on case or on
     punctuation being tokenised.
     """
-    sents = doc.sentences
+    sents = [canonical_sentence(x) for x in doc.sentences]
     n = len(sents)
     F = np.zeros((n, len(BASE_FEATURES)), dtype=np.float64)
     if n == 0:
@@ -243,7 +267,7 @@ def sentence_features(doc: _Doc) -> np.ndarray:
     F[:, 20] = _rank01(F[:, 19])
     F[1:, 24] = F[:-1, 19]
     F[:-1, 25] = F[1:, 19]
-    title = _content(doc.title) if doc.title else set()
+    title = _content(canonical_sentence(doc.title)) if doc.title else set()
     if title:
         F[:, 26] = [len(_content(s) & title) / len(title) for s in sents]
         F[:, 27] = 1.0
