@@ -112,3 +112,87 @@ def test_user_taxonomy_file(tmp_path):
                  "    definition: No rain.\n    cues: [drought]\n")
     clf = newsml.get_classifier("keyword", taxonomy=str(p))
     assert clf.predict(["The river burst its banks overnight."]) == [["flood"]]
+
+
+# ------------------------------------------------------------------ fast cue matching (CueMatcher)
+def _reference_weights(sentences, cue_lists, **opts):
+    """The plain per-topic, per-pattern loop that CueMatcher must reproduce exactly."""
+    pats = [[compile_cue(c) for c in cues] for cues in cue_lists]
+    W = np.zeros((len(sentences), len(pats)), dtype=np.float32)
+    for i, s in enumerate(sentences):
+        for j, p in enumerate(pats):
+            if p:
+                W[i, j] = match_weight(s, p, **opts)[0]
+    return W
+
+
+TRICKY_CUES = [["war", "warn*", "cease-fire", "re:\\bcoups?\\b"], ["expel* ... diplomat*", "démarche"],
+               ["threaten* to", "cut* ... ties"], ["cut* ties with", "strike*"], []]
+TRICKY = [
+    "A ceasefire was agreed.", "The cease fire held.", "The CEASE-FIRE collapsed.", "They warned of war.",
+    "The army staged a coup.", "No coups here.", "Kenya ex\u017fpelled nobody but expelled two diplomats.",
+    "They did not expel the diplomats.", "He threatened to cut ties with Paris.", "He could cut ties with Paris.",
+    "A démarche was delivered.", "A DÉMARCHE was delivered.", "Workers went on \u017fTRIKE.",
+    "Workers went on \u212a strike.", "Nothing happened at all.", "", "warwarn warning",
+    "The \u0130STANBUL strike", "Strikes; no war", "They rejected the cease-fire but warned of war.",
+]
+
+
+def test_cue_matcher_equals_the_plain_loop():
+    from newsml.classify.keyword import CueMatcher
+
+    m = CueMatcher(TRICKY_CUES)
+    for opts in ({}, {"negation": False}, {"hedging": False}, {"hedge_weight": 0.5}):
+        np.testing.assert_array_equal(m.weights(TRICKY, **opts), _reference_weights(TRICKY, TRICKY_CUES, **opts))
+    pats = m.patterns
+    for s in TRICKY:
+        for j in range(len(TRICKY_CUES)):
+            assert m.match(s, j) == match_weight(s, pats[j])
+    assert m.weights(["The cease fire held."])[0, 0] == 1.0  # hyphen cue still matches its variants
+
+
+def test_cue_matcher_equals_the_plain_loop_on_taxonomy_sentences():
+    """Random sentences built from the taxonomy's own cue words, negators and hedges."""
+    import random
+
+    from newsml.classify.keyword import cue_matcher
+
+    tax = load_taxonomy()
+    cue_lists = [list(tax[t].cues) for t in tax.ids]
+    words = sorted({w.strip("*") for cues in cue_lists for c in cues if not c.startswith("re:")
+                    for w in c.split() if w != "..."})
+    words += ["not", "denied", "could", "threatened", "to", "the", "and", ",", "IS", "ISIS", "aid", "Coup",
+              "army", "defeated", "fierce", "fighting", "protest", "ambassador", "\u212aILLED", "Stri\u017fe"]
+    rng = random.Random(7)
+    sents = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) for _ in range(300)]
+    sents = [s.capitalize() if i % 3 else s.upper() for i, s in enumerate(sents)]
+    W = cue_matcher(cue_lists).weights(sents)
+    np.testing.assert_array_equal(W, _reference_weights(sents, cue_lists))
+    assert (W > 0).any(axis=1).mean() > 0.3  # the test exercises real matches
+
+
+def test_cue_matcher_is_cached_and_classifier_state_untouched(kw):
+    from newsml.classify.keyword import cue_matcher
+
+    before = dict(vars(kw))
+    kw.predict(["Mali severed diplomatic relations with Ukraine."])
+    assert vars(kw) == before
+    assert kw._matcher() is kw._matcher()
+    assert cue_matcher([["a*"], ["b"]]) is not cue_matcher([["a*"], ["c"]])
+
+
+def test_fold_table_known_characters():
+    import re
+
+    from newsml.classify.keyword import _FOLD
+
+    for code, letter in _FOLD.items():
+        assert re.fullmatch(letter, chr(code), re.IGNORECASE)
+        assert chr(code).lower() != letter or code == 0x212A
+
+
+@pytest.mark.slow
+def test_fold_table_is_complete():
+    from newsml.classify.keyword import _FOLD, _fold_table_from_re
+
+    assert _fold_table_from_re() == _FOLD

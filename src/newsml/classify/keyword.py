@@ -36,6 +36,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -86,8 +87,17 @@ def match_weight(sentence: str, patterns: Sequence[re.Pattern], *, negation: boo
     >>> w
     0.0
     """
+    return _match_weight(sentence, patterns, patterns, negation, hedging, hedge_weight)
+
+
+def _match_weight(sentence: str, candidates: Sequence[re.Pattern], patterns: Sequence[re.Pattern],
+                  negation: bool, hedging: bool, hedge_weight: float) -> tuple[float, str | None]:
+    """:func:`match_weight` scanning only ``candidates`` (in order): the topic's patterns that can match.
+
+    ``patterns`` (all of the topic's patterns) is still what a hedge word is checked against.
+    """
     best, best_cue = 0.0, None
-    for pat in patterns:
+    for pat in candidates:
         for m in pat.finditer(sentence):
             before = _window_before(sentence, m.start())
             if negation and _NEGATORS.search(before):
@@ -101,6 +111,172 @@ def match_weight(sentence: str, patterns: Sequence[re.Pattern], *, negation: boo
             if best >= 1.0:
                 return best, best_cue
     return best, best_cue
+
+
+# ------------------------------------------------------------------------------ fast cue matching
+def _required_literal(cue: str) -> str | None:
+    """A lower-case ASCII string that every match of ``compile_cue(cue)`` contains (ignoring case).
+
+    ``None`` for ``re:`` cues and cues with no usable ASCII literal: those are always scanned.
+    """
+    cue = cue.strip()
+    if cue.startswith("re:"):
+        return None
+    pieces = []
+    for tok in cue.split():
+        if tok == "...":
+            continue
+        lit = tok[:-1] if tok.endswith("*") else tok
+        # "-" compiles to an optional separator: each hyphen-free piece is matched literally
+        pieces.extend(x for x in lit.split("-") if x and x.isascii())
+    return max(pieces, key=len).lower() if pieces else None
+
+
+#: the non-ASCII characters that a case-insensitive regex matches to an ASCII letter (dotted and
+#: dotless i, long s, Kelvin sign) mapped to that letter: ``str.lower`` does not map them all
+#: (``tests/classify/test_keyword.py`` recomputes this table from ``re`` itself)
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def _fold_table_from_re() -> dict[int, str]:
+    """Recompute :data:`_FOLD` by asking ``re`` (slow: scans all of Unicode)."""
+    chars = "".join(chr(i) for i in range(128, 0x110000) if not 0xD800 <= i < 0xE000)
+    table: dict[int, str] = {}
+    for a in "abcdefghijklmnopqrstuvwxyz":
+        for m in re.finditer(a, chars, re.IGNORECASE):
+            table[ord(m.group())] = a
+    return table
+
+
+def _fold(sentence: str) -> str:
+    """Lower-cased ``sentence`` in which a cue's ASCII literal occurs whenever its regex can match."""
+    if sentence.isascii():
+        return sentence.lower()
+    return sentence.translate(_FOLD).lower()
+
+
+def _trie_regex(words: Sequence[str]) -> str:
+    """A regex matching exactly ``words``, factored as a trie; at each position it matches the longest.
+
+    >>> _trie_regex(["war", "warn", "aid"])
+    '(?:aid|war(?:n)?)'
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        if end:  # longer literals first, then stop here
+            body = (body if body.startswith("(?:") else "(?:" + body + ")") + "?"
+        return body
+
+    return build(trie)
+
+
+class CueMatcher:
+    """Match weights of sentences against many topics' cues at once (same results as :func:`match_weight`).
+
+    Most sentences contain no cue at all. Every plain cue has a required literal (its longest word
+    piece); one trie-shaped regex over all literals finds, in a single pass over the lower-cased
+    sentence, every literal that occurs, and only the patterns whose literals occur are scanned in full (``re:`` cues, which have
+    no literal, are each searched once first).
+
+    Parameters
+    ----------
+    cue_lists : sequence of sequence of str
+        The cue phrases of each topic, in column order.
+
+    Examples
+    --------
+    >>> m = CueMatcher([["expel* ... diplomat*"], ["coup*"]])
+    >>> m.weights(["They expelled two diplomats.", "The weather was fine."])
+    array([[1., 0.],
+           [0., 0.]], dtype=float32)
+    >>> m.match("They did not expel the diplomats.", 0)
+    (0.0, None)
+    """
+
+    def __init__(self, cue_lists: Sequence[Sequence[str]]):
+        self.cue_lists = [list(c) for c in cue_lists]
+        self.patterns = [[compile_cue(c) for c in cues] for cues in self.cue_lists]
+        by_literal: dict[str, list[tuple[int, int]]] = {}
+        self._always: list[tuple[tuple[int, int], re.Pattern]] = []
+        for j, cues in enumerate(self.cue_lists):
+            for k, cue in enumerate(cues):
+                lit = _required_literal(cue)
+                if lit is None:
+                    self._always.append(((j, k), self.patterns[j][k]))
+                else:
+                    by_literal.setdefault(lit, []).append((j, k))
+        # every literal -> the patterns of it and of all literals that are its prefixes (see candidates)
+        self._closure = {lit: sorted(jk for other, where in by_literal.items() if lit.startswith(other)
+                                     for jk in where)
+                         for lit in by_literal}
+        self._literal_re = re.compile("(?=(" + _trie_regex(list(by_literal)) + "))") if by_literal else None
+
+    def candidates(self, sentence: str) -> dict[int, list[re.Pattern]]:
+        """Topic column -> its patterns (in cue order) that may match ``sentence``; other topics cannot."""
+        hits = [jk for jk, pat in self._always if pat.search(sentence) is not None]
+        if self._literal_re is not None:
+            # at each position the trie regex finds the longest literal starting there; the other
+            # literals starting there are its prefixes (``_closure``), so no occurrence is missed
+            for lit in {m.group(1) for m in self._literal_re.finditer(_fold(sentence))}:
+                hits.extend(self._closure[lit])
+        if not hits:
+            return {}
+        by_topic: dict[int, list[int]] = {}
+        for j, k in hits:
+            by_topic.setdefault(j, []).append(k)
+        return {j: [self.patterns[j][k] for k in sorted(ks)] for j, ks in by_topic.items()}
+
+    def match(self, sentence: str, j: int, *, negation: bool = True, hedging: bool = True,
+              hedge_weight: float = 0.3) -> tuple[float, str | None]:
+        """:func:`match_weight` of ``sentence`` for topic column ``j``."""
+        cand = self.candidates(sentence).get(j)
+        if not cand:
+            return 0.0, None
+        return _match_weight(sentence, cand, self.patterns[j], negation, hedging, hedge_weight)
+
+    def matches(self, sentence: str, *, negation: bool = True, hedging: bool = True,
+                hedge_weight: float = 0.3) -> list[tuple[int, float, str | None]]:
+        """``(column, weight, cue)`` for every topic with a non-zero weight, by column."""
+        out = []
+        for j, cand in sorted(self.candidates(sentence).items()):
+            w, cue = _match_weight(sentence, cand, self.patterns[j], negation, hedging, hedge_weight)
+            if w > 0:
+                out.append((j, w, cue))
+        return out
+
+    def weights(self, sentences: Sequence[str], *, negation: bool = True, hedging: bool = True,
+                hedge_weight: float = 0.3, dtype: Any = np.float32) -> np.ndarray:
+        """Match weights ``(n_sentences, n_topics)`` as :func:`match_weight` gives them."""
+        W = np.zeros((len(sentences), len(self.patterns)), dtype=dtype)
+        for i, s in enumerate(sentences):
+            for j, cand in self.candidates(s).items():
+                W[i, j] = _match_weight(s, cand, self.patterns[j], negation, hedging, hedge_weight)[0]
+        return W
+
+
+@lru_cache(maxsize=32)
+def _cached_matcher(key: tuple[tuple[str, ...], ...]) -> CueMatcher:
+    return CueMatcher(key)
+
+
+def cue_matcher(cue_lists: Sequence[Sequence[str]]) -> CueMatcher:
+    """A :class:`CueMatcher` for these cue lists, built once per distinct content and reused.
+
+    >>> cue_matcher([["coup*"]]) is cue_matcher([["coup*"]])
+    True
+    """
+    return _cached_matcher(tuple(tuple(c) for c in cue_lists))
 
 
 class KeywordClassifier(TaxonomyBased, BaseClassifier):
@@ -175,28 +351,30 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
 
     # ---------------------------------------------------------------- scoring
     def _patterns(self) -> list[list[re.Pattern]]:
-        return [[compile_cue(c) for c in self.cues_.get(lab, [])] for lab in self.classes_]
+        return self._matcher().patterns
+
+    def _matcher(self) -> CueMatcher:
+        """The (cached) cue matcher for the current ``cues_`` and ``classes_``."""
+        cues = self.cues_
+        return cue_matcher([cues.get(lab, ()) for lab in self.classes_])
 
     def sentence_weights(self, sentences: Sequence[str]) -> np.ndarray:
         """Match weights ``(n_sentences, n_classes)`` in [0, 1] (1 = asserted cue match)."""
         self._check_fitted()
-        pats = self._patterns()
-        W = np.zeros((len(sentences), len(pats)), dtype=np.float32)
-        for i, s in enumerate(sentences):
-            for j, p in enumerate(pats):
-                if p:
-                    W[i, j] = match_weight(s, p, negation=self.negation, hedging=self.hedging,
-                                           hedge_weight=self.hedge_weight)[0]
-        return W
+        return self._matcher().weights(sentences, negation=self.negation, hedging=self.hedging,
+                                       hedge_weight=self.hedge_weight)
 
     def sentence_scores(self, sentences: list[str]) -> np.ndarray:
         return SENTENCE_WEIGHT * self.sentence_weights(sentences)
 
     def _predict_proba(self, texts: list[str]) -> np.ndarray:
+        self._check_fitted()
+        matcher = self._matcher()
+        opts = {"negation": self.negation, "hedging": self.hedging, "hedge_weight": self.hedge_weight}
         out = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
         for i, text in enumerate(texts):
             sents = split_sentences_for_evidence(text) or [text]
-            W = self.sentence_weights(sents)
+            W = matcher.weights(sents, **opts)
             out[i] = 1.0 - np.prod(1.0 - SENTENCE_WEIGHT * W, axis=0)
         if not self.multi_label_:
             out = out + 1e-3 * np.asarray(self.prior_, dtype=np.float32)
@@ -211,13 +389,12 @@ class KeywordClassifier(TaxonomyBased, BaseClassifier):
         """
         self._check_fitted()
         sents = split_sentences_for_evidence(text) or [text]
+        matcher, classes = self._matcher(), self.classes_
         out = []
         for i, s in enumerate(sents):
-            for lab, pats in zip(self.classes_, self._patterns()):
-                w, cue = match_weight(s, pats, negation=self.negation, hedging=self.hedging,
-                                      hedge_weight=self.hedge_weight)
-                if w > 0:
-                    out.append({"index": i, "sentence": s, "label": str(lab), "cue": cue, "weight": w})
+            for j, w, cue in matcher.matches(s, negation=self.negation, hedging=self.hedging,
+                                             hedge_weight=self.hedge_weight):
+                out.append({"index": i, "sentence": s, "label": str(classes[j]), "cue": cue, "weight": w})
         return out
 
     # ------------------------------------------------------------------ save

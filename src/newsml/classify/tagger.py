@@ -51,10 +51,9 @@ import numpy as np
 from newsml.classify._linear import fit_logreg_head, sigmoid
 from newsml.classify._vectors import CACHE
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
-from newsml.classify.keyword import match_weight
+from newsml.classify.keyword import cue_matcher
 from newsml.classify.taxonomy_based import TaxonomyBased
 from newsml.errors import ConfigError, InputError
-from newsml.taxonomy import compile_cue
 from newsml.taxonomy.loader import DATA_DIR, parse_taxonomy
 
 #: stacker features, per document and topic (see :meth:`NewsEventTagger._features`)
@@ -320,9 +319,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         E = self._encode(flat)
         zs = self._zero_shot()
         pooled, blocks, _ = zs._pooled_features(texts, sents_per_doc=sents, E=E, clauses=self.clauses)
-        C = len(self.classes_)
         tax = self._taxonomy()
-        pats = [[compile_cue(c) for c in tax[str(lab)].cues] for lab in self.classes_]
+        matcher = cue_matcher([tax[str(lab)].cues for lab in self.classes_])
         modal_ok = np.array([str(c) in MODAL_TOPICS for c in self.classes_])
         D = np.clip(E @ self.distant_coef_.T + self.distant_intercept_, -_CLIP, _CLIP)
         docs, k = [], 0
@@ -333,11 +331,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             z = np.clip(blocks[i] @ zs.coef_ + zs.intercept_, -_CLIP, _CLIP)
             ok = np.array([asserts(s) for s in ss]) if self.modality else np.ones(n, dtype=bool)
             M = ok[:, None] | modal_ok[None, :]
-            cue = np.zeros((n, C))
-            for a, s in enumerate(ss):
-                for j, p in enumerate(pats):
-                    if p:
-                        cue[a, j] = match_weight(s, p)[0]
+            cue = matcher.weights(ss, dtype=np.float64)
             Ei = E[k:k + n]
             cent_all[i] = _unit(Ei.mean(axis=0))
             cent_asserted[i] = _unit(Ei[ok].mean(axis=0)) if ok.any() else 0.0

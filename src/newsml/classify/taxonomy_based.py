@@ -25,6 +25,7 @@ from newsml.taxonomy.loader import Taxonomy
 
 _DEFAULTS: dict[tuple, dict[str, Any]] = {}
 _BUILDING = "_building_default_state"
+_PARAM_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 class TaxonomyBased:
@@ -64,8 +65,13 @@ class TaxonomyBased:
 
 def _defaults_of(obj: TaxonomyBased) -> dict[str, Any]:
     """The default learned state for ``obj``'s class and parameters (built once, cached)."""
-    params = obj.get_params(deep=False)
-    key = (type(obj), json.dumps(params, sort_keys=True, default=repr))
+    # == obj.get_params(deep=False), without sklearn's inspect.signature call on every attribute read
+    cls = type(obj)
+    names = _PARAM_NAMES.get(cls)
+    if names is None:
+        names = _PARAM_NAMES[cls] = tuple(cls._get_param_names())
+    params = {k: getattr(obj, k) for k in names}
+    key = (cls, json.dumps(params, sort_keys=True, default=repr))
     if key not in _DEFAULTS:
         fresh = type(obj)(**params)
         fresh.__dict__[_BUILDING] = True

@@ -62,7 +62,7 @@ import numpy as np
 from newsml.classify._linear import sigmoid as _sigmoid
 from newsml.classify._vectors import CACHE
 from newsml.classify.base import BaseClassifier, split_sentences_for_evidence
-from newsml.classify.keyword import match_weight
+from newsml.classify.keyword import cue_matcher
 from newsml.classify.taxonomy_based import TaxonomyBased
 from newsml.errors import ConfigError
 from newsml.taxonomy import compile_cue
@@ -330,11 +330,9 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         F[:, :, 1] = top3
         F[:, :, 2] = xbg
         F[:, :, 3] = marg
-        pats = self._cue_patterns()
-        for i, s in enumerate(sentences):
-            for j, p in enumerate(pats):
-                if p:
-                    F[i, j, 4] = match_weight(s, p)[0]
+        tax = self.taxonomy_
+        cues = [list(tax[str(lab)].cues) if (self.use_cues and str(lab) in tax) else [] for lab in self.classes_]
+        F[:, :, 4] = cue_matcher(cues).weights(sentences, dtype=np.float64)  # == match_weight per topic
         F[:, :, 5] = F[:, :, 4]
         F[:, :, 6] = gate[:, None]
         F[:, :, 7] = X
