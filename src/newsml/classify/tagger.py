@@ -229,15 +229,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             arrays = load_file(str(path.with_suffix(".safetensors")))
             if list(meta["classes"]) != [str(c) for c in self.classes_]:
                 raise ConfigError(f"{path}: key 'classes' does not match the topics of taxonomy {self.taxonomy!r}")
-            self.distant_coef_ = arrays["distant_coef"]
-            self.distant_intercept_ = arrays["distant_intercept"]
-            self.has_distant_ = arrays["has_distant"].astype(bool)
-            self.dev_coef_ = arrays["dev_coef"]
-            self.dev_intercept_ = arrays["dev_intercept"]
-            self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
-            self.topic_bias_ = arrays["topic_bias"].astype(np.float64)
-            self.stack_intercept_ = float(meta["stack_intercept"])
-            self.threshold_ = float(meta["threshold"])
+            self._restore(meta, arrays)
         except (OSError, KeyError, ValueError) as exc:
             raise ConfigError(f"{path}: not a valid tagger weights file ({exc}); rerun experiments/train_tagger.py") from exc
 
@@ -388,6 +380,10 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
 
     def _set_state(self, state, arrays, path):
         self.taxonomy_ = parse_taxonomy(state["taxonomy"], f"{path}/newsml_classifier.json:state.taxonomy")
+        self._restore(state, arrays)
+
+    def _restore(self, scalars: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Set the learned weights from saved arrays and the two saved scalars (shipped file or saved model)."""
         self.distant_coef_ = arrays["distant_coef"]
         self.distant_intercept_ = arrays["distant_intercept"]
         self.has_distant_ = arrays["has_distant"].astype(bool)
@@ -395,8 +391,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.dev_intercept_ = arrays["dev_intercept"]
         self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
         self.topic_bias_ = arrays["topic_bias"].astype(np.float64)
-        self.stack_intercept_ = float(state["stack_intercept"])
-        self.threshold_ = float(state["threshold"])
+        self.stack_intercept_ = float(scalars["stack_intercept"])
+        self.threshold_ = float(scalars["threshold"])
 
 
 def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
