@@ -216,3 +216,31 @@ class SklearnPipeline:
 
 def strip_private(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+
+
+# ------------------------------------------------------------------- multi-label set metrics (tagger benches)
+def indicator(labels, classes) -> np.ndarray:
+    """Boolean ``(n_docs, n_classes)`` matrix of label lists (every label must be in ``classes``)."""
+    idx = {c: j for j, c in enumerate(classes)}
+    Y = np.zeros((len(labels), len(classes)), dtype=bool)
+    for i, ls in enumerate(labels):
+        for x in ls:
+            Y[i, idx[x]] = True
+    return Y
+
+
+def per_label_f1(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """F1 per label; nan for a label neither in the gold nor in the predictions."""
+    tp = (Y & P).sum(0)
+    denom = Y.sum(0) + P.sum(0)
+    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), np.nan)
+
+
+def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
+    """Macro-F1 over labels that occur in the gold or the predictions (nan-safe)."""
+    f = per_label_f1(Y, P)
+    return float(np.nanmean(f)) if np.isfinite(f).any() else 0.0
+
+
+def micro_f1(Y: np.ndarray, P: np.ndarray) -> float:
+    return float(2 * (Y & P).sum() / max(Y.sum() + P.sum(), 1))

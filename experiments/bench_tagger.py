@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "experiments"))
 
+from bench_classify_common import indicator, macro_f1, micro_f1, per_label_f1  # noqa: E402
 from train_tagger import CACHE_FILE, ENC, SHARED, load_dev, read_jsonl  # noqa: E402
 
 import newsml  # noqa: E402
@@ -48,28 +49,8 @@ SEED = REPO / "seeds" / "000_7720f7d8ad8d4f8e.txt"
 NONPOL = ("sport", "business", "tech", "entertainment")
 
 
-def indicator(labels, classes) -> np.ndarray:
-    idx = {c: j for j, c in enumerate(classes)}
-    Y = np.zeros((len(labels), len(classes)), dtype=bool)
-    for i, ls in enumerate(labels):
-        for x in ls:
-            Y[i, idx[x]] = True
-    return Y
 
 
-def per_topic_f1(Y, P) -> np.ndarray:
-    tp = (Y & P).sum(0)
-    denom = Y.sum(0) + P.sum(0)
-    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), np.nan)
-
-
-def macro_f1(Y, P) -> float:
-    f = per_topic_f1(Y, P)
-    return float(np.nanmean(f)) if np.isfinite(f).any() else 0.0
-
-
-def micro_f1(Y, P) -> float:
-    return float(2 * (Y & P).sum() / max(Y.sum() + P.sum(), 1))
 
 
 def score(Y, P, classes) -> dict:
@@ -77,7 +58,7 @@ def score(Y, P, classes) -> dict:
     return {"macro_f1": bootstrap_ci(lambda i: macro_f1(Y[i], P[i]), n, n_boot=1000, seed=0).to_dict(),
             "micro_f1": bootstrap_ci(lambda i: micro_f1(Y[i], P[i]), n, n_boot=1000, seed=0).to_dict(),
             "per_topic_f1": {c: (None if np.isnan(f) else round(float(f), 3))
-                             for c, f in zip(classes, per_topic_f1(Y, P))},
+                             for c, f in zip(classes, per_label_f1(Y, P))},
             "no_topic_kept_empty": float((~P[~Y.any(1)].any(1)).mean())}
 
 

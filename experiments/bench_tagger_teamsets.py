@@ -56,6 +56,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "experiments"))
+
+from bench_classify_common import indicator, macro_f1, per_label_f1  # noqa: E402
 
 import newsml  # noqa: E402
 from newsml.classify._linear import sigmoid as _sigmoid  # noqa: E402
@@ -90,25 +93,6 @@ NONPOL = ("sport", "business", "tech", "entertainment")
 
 
 # ------------------------------------------------------------------------------------ metrics
-def indicator(labels: list[list[str]], classes: list[str]) -> np.ndarray:
-    idx = {c: j for j, c in enumerate(classes)}
-    Y = np.zeros((len(labels), len(classes)), dtype=bool)
-    for i, ls in enumerate(labels):
-        for x in ls:
-            Y[i, idx[x]] = True
-    return Y
-
-
-def per_label_f1(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
-    tp = (Y & P).sum(0)
-    denom = Y.sum(0) + P.sum(0)
-    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), np.nan)
-
-
-def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
-    """Macro-F1 over labels that occur in the gold or the predictions (nan-safe)."""
-    f = per_label_f1(Y, P)
-    return float(np.nanmean(f)) if np.isfinite(f).any() else 0.0
 
 
 def macro_ci(Y: np.ndarray, P: np.ndarray, seed: int = 0):
