@@ -162,6 +162,12 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def folder_lock(path: str | Path, what: str) -> FolderLock:
+    """The lock of output folder ``path``: ``.<name>.newsml-lock`` beside it (one writer per folder)."""
+    path = Path(path)
+    return FolderLock(path.parent / f".{path.name}.newsml-lock", what=what)
+
+
 class FolderLock:
     """An exclusive lock file (pid + host); stale locks of dead processes on this host are taken over.
 
@@ -272,7 +278,7 @@ class OutputFolder:
         self.atomic = atomic
         self.flag = flag
         self.work: Path | None = None
-        self.lock = FolderLock(self.path.parent / f".{self.path.name}.newsml-lock", what=f"{flag} {self.path}")
+        self.lock = folder_lock(self.path, f"{flag} {self.path}")
 
     def check(self) -> None:
         """Raise :class:`OutputError` if the folder may not be written (nothing is changed)."""

@@ -28,7 +28,7 @@ from newsml.corpus.store import (
     write_json_atomic,
 )
 from newsml.errors import ConfigError, InputError
-from newsml.outdir import FolderLock
+from newsml.outdir import folder_lock
 
 __all__ = ["annotate", "AnnotateResult", "ENGINES", "job_components"]
 
@@ -183,7 +183,7 @@ def annotate(inputs, out, *, classifier: Any = "default", summarizer: Any = "def
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     # one writer at a time: a second annotate (or prepare/run) on the same --out is refused
-    with FolderLock(out.parent / f".{out.name}.newsml-lock", what=f"annotate --out {out}"):
+    with folder_lock(out, f"annotate --out {out}"):
         check_out_dir(out, resume)
         fp = fingerprint({"schema": SCHEMA_VERSION, "inputs": [str(Path(p).resolve()) if not p.startswith("hub:") else p
                                                               for p in inputs],
