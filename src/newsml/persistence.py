@@ -43,7 +43,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from newsml.errors import ConfigError, ModelLoadError
+from newsml.errors import ConfigError, InputError, ModelLoadError
 from newsml.utils import jsonable_params
 
 __all__ = ["CLASSIFIER_CONFIG", "SUMMARIZER_CONFIG", "WEIGHTS_FILE", "save_component", "load_component",
@@ -78,6 +78,17 @@ def _registry(kind: str):
 def config_file(path: str | Path, kind: str) -> Path:
     """The config file of a component of ``kind`` saved in folder ``path``."""
     return Path(path) / _CONFIG_FILES[kind]
+
+
+def load_saved_folder(path: str | Path, kind: str, option: str):
+    """Load the component of ``kind`` saved in folder ``path``, named by command-line ``option``.
+
+    A folder without the config file is an :class:`~newsml.errors.InputError` that says how to make one.
+    """
+    if not config_file(path, kind).exists():
+        what = "clf.save(dir)" if kind == "classifier" else "s.save(dir)"
+        raise InputError(f"{option} {path}: folder has no {_CONFIG_FILES[kind]}; save a {kind} there with {what}")
+    return load_component(path, kind)
 
 
 def save_component(obj: Any, path: str | Path, kind: str, extra: dict[str, Any] | None = None) -> Path:

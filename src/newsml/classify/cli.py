@@ -48,12 +48,10 @@ def build_model(model: str | None, taxonomy: str = "news_events"):
     """The classifier for ``--model``/``--taxonomy``: a saved directory, a registry name or the default."""
     import newsml
     from newsml.classify import DEFAULT_CLASSIFIER, classifiers
-    from newsml.classify.base import CONFIG_FILE
+    from newsml.persistence import load_saved_folder
 
     if model and Path(model).is_dir():
-        if not (Path(model) / CONFIG_FILE).exists():
-            raise InputError(f"--model {model}: folder has no {CONFIG_FILE}; save a classifier there with clf.save(dir)")
-        return newsml.load_classifier(model)
+        return load_saved_folder(model, "classifier", "--model")
     name = model or DEFAULT_CLASSIFIER
     try:
         cls = classifiers.get_class(name)

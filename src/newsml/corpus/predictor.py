@@ -84,15 +84,7 @@ def build_classifier(spec: Any):
     name, params = _spec_name_params(spec, "classifier")
     if name is None or name.lower() in NONE:
         return None
-    import newsml
-    from newsml.persistence import CLASSIFIER_CONFIG as CONFIG_FILE
-
-    if Path(name).is_dir():
-        if not (Path(name) / CONFIG_FILE).exists():
-            raise InputError(f"--classifier {name}: folder has no {CONFIG_FILE}; save a classifier there with "
-                             "clf.save(dir)")
-        return newsml.load_classifier(name)
-    return newsml.get_classifier(name, **params)
+    return _saved_or_registered(name, params, "classifier")
 
 
 def build_summarizer(spec: Any):
@@ -106,15 +98,18 @@ def build_summarizer(spec: Any):
     name, params = _spec_name_params(spec, "summarizer")
     if name is None or name.lower() in NONE:
         return None
-    import newsml
-    from newsml.persistence import SUMMARIZER_CONFIG as CONFIG_FILE
+    return _saved_or_registered(name, params, "summarizer")
 
+
+def _saved_or_registered(name: str, params: dict[str, Any], kind: str):
+    """The component saved in folder ``name``, else the registered ``name`` built with ``params``."""
     if Path(name).is_dir():
-        if not (Path(name) / CONFIG_FILE).exists():
-            raise InputError(f"--summarizer {name}: folder has no {CONFIG_FILE}; save a summariser there with "
-                             "s.save(dir)")
-        return newsml.load_summarizer(name)
-    return newsml.get_summarizer(name, **params)
+        from newsml.persistence import load_saved_folder
+
+        return load_saved_folder(name, kind, f"--{kind}")
+    from newsml.registry import classifiers, summarizers
+
+    return (classifiers if kind == "classifier" else summarizers).build(name, **params)
 
 
 def component_info(spec: Any, obj: Any) -> dict[str, Any] | None:
