@@ -116,3 +116,34 @@ def test_errors_name_the_problem(tmp_path):
         NewsEventTagger().fit_distant(np.zeros((3, 384)), np.zeros((3, 2)))
     with pytest.raises(ConfigError, match="does not exist"):
         NewsEventTagger(weights=str(tmp_path / "nope.json")).predict(["x"])
+
+
+def test_one_batched_encode_per_call_each_sentence_once_and_bounded(monkeypatch):
+    """predict on a list encodes all documents' sentences in one call of the tagger's own backend
+    (ONNX int8 where available, never a second torch pass for the zero-shot features), each distinct
+    sentence once, and at most ``max_sentences`` per document."""
+    import newsml.encoders as enc
+    from newsml.classify._vectors import CACHE
+
+    calls = []
+    real = enc.encode
+
+    def spy(sentences, *args, **kwargs):  # records, then encodes for real
+        calls.append((list(sentences), kwargs.get("backend", "torch"), kwargs.get("quantize", False)))
+        return real(sentences, *args, **kwargs)
+
+    monkeypatch.setattr(enc, "encode", spy)
+    tag = "qzv" + str(len(CACHE))  # sentences no earlier test has cached
+    long_doc = " ".join(f"Rebels attacked checkpoint {tag} number {i} near the border town." for i in range(15))
+    short_doc = (f"Rebels attacked checkpoint {tag} number 0 near the border town. Police arrested {tag} suspects. "
+                 "The army said fighters seized the district headquarters after a long night of heavy fighting in "
+                 f"the hills, accusing the {tag} state of arming the rebels.")
+    clf = NewsEventTagger(max_sentences=12, clauses=True)
+    clf.predict([long_doc, short_doc])
+    doc_calls = [c for c in calls if any(tag in s for s in c[0])]
+    assert all(backend == clf.backend and q == clf.quantize for _, backend, q in calls)  # no torch pass
+    encoded = [s for c in doc_calls for s in c[0]]
+    assert len(encoded) == len(set(encoded))  # each distinct sentence (and clause) once
+    assert len(doc_calls[0][0]) == 14  # 12 of the long document + the short one's 2 new sentences, one batch
+    assert len(doc_calls) == 2 and len(doc_calls[1][0]) == 2  # then the two clauses of its long sentence
+    assert not any(f"number {i} " in s for s in encoded for i in range(12, 15))  # bounded per document

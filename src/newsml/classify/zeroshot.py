@@ -149,6 +149,11 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         Encoder batch size.
     max_exemplars : int
         Training texts kept as exemplars per label in ``fit`` for labels not in the taxonomy.
+    backend : str
+        Encoder backend of the document sentences (``"torch"``, ``"onnx"`` or ``"auto"``, see
+        :func:`newsml.encoders.encode`); the shipped calibration was fitted on torch vectors.
+    quantize : bool
+        With an ONNX backend, use the int8 model.
 
     Attributes
     ----------
@@ -175,7 +180,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
     def __init__(self, taxonomy: str = "news_events", encoder: str | None = None, multi_label: bool = True,
                  threshold: float | None = None, top_k: int | None = None, use_cues: bool = True,
                  use_background: bool = True, calibration: str | None = None, batch_size: int = 64,
-                 max_exemplars: int = 64):
+                 max_exemplars: int = 64, backend: str = "torch", quantize: bool = False):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.multi_label = multi_label
@@ -186,6 +191,8 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         self.calibration = calibration
         self.batch_size = batch_size
         self.max_exemplars = max_exemplars
+        self.backend = backend
+        self.quantize = quantize
 
     # ------------------------------------------------------------------ state
     def _default_state(self) -> None:
@@ -249,13 +256,16 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         if not sentences:
             from newsml.encoders import encode
 
-            return encode([], self.encoder)
-        return CACHE.get_many(list(sentences), self.encoder, batch_size=self.batch_size)
+            return encode([], self.encoder, backend=self.backend, quantize=self.quantize)
+        batch = self.batch_size if self.backend == "torch" else min(self.batch_size, 16)
+        return CACHE.get_many(list(sentences), self.encoder, batch_size=batch, backend=self.backend,
+                              quantize=self.quantize)
 
     def _prototypes(self) -> tuple[list[np.ndarray], np.ndarray | None]:
         groups = self._proto_texts()
         background = list(self.taxonomy_.background) if self.use_background else []
-        key = (str(self.encoder), tuple(tuple(g) for g in groups), tuple(background))
+        key = (str(self.encoder), getattr(self, "backend", "torch"), bool(getattr(self, "quantize", False)),
+               tuple(tuple(g) for g in groups), tuple(background))
         if key not in _PROTO_CACHE:
             flat = [s for g in groups for s in g] + background
             shipped = prototype_file(flat) if self.encoder is None else None
@@ -346,13 +356,18 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
         """Best and top-3 exemplar similarity per topic, and the background gate, for rows of ``E``."""
         X = np.zeros((len(E), len(protos)))
         top3 = np.zeros_like(X)
-        for j, P in enumerate(protos):
-            if len(P) == 0:
-                continue
-            S = E @ P.T
-            S.sort(axis=1)
-            X[:, j] = S[:, -1]
-            top3[:, j] = S[:, -3:].mean(axis=1)
+        if any(len(P) for P in protos):
+            S_all = E @ np.concatenate([P for P in protos if len(P)]).T  # one product for all topics
+            k = 0
+            for j, P in enumerate(protos):
+                m = len(P)
+                if m == 0:
+                    continue
+                S = S_all[:, k:k + m]
+                k += m
+                best = np.partition(S, m - 3, axis=1)[:, -3:] if m > 3 else S  # the (up to) 3 best, unordered
+                X[:, j] = best.max(axis=1)
+                top3[:, j] = best.mean(axis=1)
         gate = self._bg(E, B) - X.max(axis=1) if B is not None else np.zeros(len(E))
         return X, top3, gate
 
