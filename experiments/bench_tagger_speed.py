@@ -17,9 +17,13 @@ repeats, with ``OMP_NUM_THREADS`` = ``torch.set_num_threads`` = ``--threads``.
 
 Quality: macro-F1 on ``news_events_dev`` of every variant in the same run, 5-fold CV for the taggers
 (fitted on 4 folds, scored on the 5th, same folds as ``bench_tagger.py``), the whole set for keyword
-and zero-shot (they use no dev data); 95% bootstrap CIs over texts.
+and zero-shot (they use no dev data); 95% bootstrap CIs over texts. Every tagger variant reads the same
+cached dev-sentence vectors (``.cache/tagger_distant.npz``, written by ``train_tagger.py``): the int8
+encoder quantises activations per batch, so fresh vectors depend on batch composition and move the CV
+macro-F1 by up to about 0.015 from run to run.
 
-Run: ``python experiments/bench_tagger_speed.py [--docs 40 --repeats 3 --threads 2]``.
+Run: ``python experiments/train_tagger.py --encode-only`` (once), then
+``python experiments/bench_tagger_speed.py [--docs 40 --repeats 2 --threads 2]``.
 Writes ``experiments/results/tagger_speed.json`` and ``.md``.
 """
 
@@ -35,7 +39,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "experiments" / "results"
 SHARED = Path(os.environ.get("NEWSML_DATA_DIR", REPO / ".." / "shared" / "data")).resolve()
 #: the last commit before the speed work of issue 12 (clauses encoded with torch, zero-shot prototypes...)
 BEFORE = "4b0bc37"
@@ -113,8 +116,15 @@ def dev_quality(kind: str, make) -> dict:
     sys.path.insert(1, str(REPO / "experiments"))
     from bench_classify_common import indicator, macro_f1, per_label_f1
 
+    # The int8 ONNX encoder quantises activations per batch, so a sentence's vector depends slightly on
+    # the other sentences of its batch, which moves the CV macro-F1 by up to ~0.015 between runs. All
+    # variants therefore read the same dev-sentence vectors (encoded once by train_tagger.py).
+    from train_tagger import CACHE_FILE, ENC
+
+    from newsml.classify._vectors import CACHE
     from newsml.evaluate import bootstrap_ci
 
+    CACHE.load_npz(CACHE_FILE, **ENC)
     dev = [json.loads(line) for line in open(SHARED / "news_events_dev" / "news_events_dev.jsonl", encoding="utf-8")
            if line.strip()]
     texts, labels = [r["text"] for r in dev], [r["labels"] for r in dev]
@@ -159,12 +169,22 @@ def main(argv=None) -> dict:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=40)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--before", default=BEFORE, help="git revision of the 'before' tagger")
     ap.add_argument("--only", nargs="*", help="variant names to run (default: all)")
     ap.add_argument("--no-cv", action="store_true", help="speed only")
+    ap.add_argument("--from-json", help="re-render the Markdown of a finished run from its JSON (no timing)")
     args = ap.parse_args(argv)
+    if args.from_json:
+        result = json.loads(Path(args.from_json).read_text())
+        result.pop("env", None)
+        for old in ("load_avg_start", "load_avg_end", "cpus"):  # a run written before the one results writer
+            result.pop(old, None)
+        loads = [x for s in result["systems"].values() for x in s["load_avg_1min"]]
+        result.setdefault("worker_load_1min_range", [min(loads), max(loads)])
+        write(result)
+        return result
     names = args.only or list(VARIANTS)
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "before"
@@ -194,14 +214,21 @@ def main(argv=None) -> dict:
             cv = dict(rs[0]["cv"])
             cv.pop("pred", None)
             systems[name]["quality"] = cv
+    loads = [x for s in systems.values() for x in s["load_avg_1min"]]
     result = {"n_docs": args.docs, "words": WORDS, "threads": args.threads, "repeats": args.repeats,
-              "before": args.before, "systems": systems, "load_avg_start": list(load0),
-              "load_avg_end": list(os.getloadavg()), "cpus": os.cpu_count()}
-    RESULTS.mkdir(parents=True, exist_ok=True)
+              "before": args.before, "systems": systems, "run_load_1min": [load0[0], os.getloadavg()[0]],
+              "worker_load_1min_range": [min(loads), max(loads)]}
     if not args.only:
-        (RESULTS / "tagger_speed.json").write_text(json.dumps(result, indent=2) + "\n")
-        (RESULTS / "tagger_speed.md").write_text(render_md(result))
+        write(result)
     return result
+
+
+def write(result: dict) -> None:
+    """``tagger_speed.json`` + ``.md`` through the one results writer (``experiments/_results.py``)."""
+    sys.path.insert(0, str(REPO / "experiments"))
+    from _results import write_pair
+
+    write_pair("tagger_speed", result, render_md(result))
 
 
 def render_md(r: dict) -> str:
@@ -209,10 +236,10 @@ def render_md(r: dict) -> str:
              f"{r['n_docs']} articles (half BBC News, half CNN/DailyMail), each cut to its first {r['words']} words; "
              f"{r['threads']} threads; each system in a fresh process, empty sentence cache, encoder loaded; "
              f"median of {r['repeats']} interleaved rounds (min-max). `tagger (before)` is the code of git "
-             f"revision {r['before']}. Machine: {r['cpus']} shared CPUs, 1-minute load "
-             f"{r['load_avg_start'][0]:.1f} at start and {r['load_avg_end'][0]:.1f} at end (other jobs running: "
-             "wall rates are noisy, docs per CPU-second are steadier; 2 x docs/CPU-s is the rate 2 free cores would "
-             "reach).", "",
+             f"revision {r['before']}. The 2 CPUs were shared with other jobs: 1-minute load "
+             f"{r['worker_load_1min_range'][0]:.1f}-{r['worker_load_1min_range'][1]:.1f} during the timed runs, so "
+             "wall rates are noisy and docs per CPU-second (process CPU time, all threads) are the steadier "
+             "figure; with 2 free cores the wall rate approaches 2 x docs/CPU-s.", "",
              "Macro-F1: `news_events_dev` (284 real texts), 5-fold CV for the taggers (same folds as "
              "`tagger.md`), whole set for keyword and zero-shot (no dev data used); 95% bootstrap CIs.", "",
              "| system | docs/s (wall) | docs per CPU-second | macro-F1 [95% CI] |", "|---|---|---|---|"]

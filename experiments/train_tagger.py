@@ -14,7 +14,7 @@ snippet encoded with MiniLM (cached in ``.cache/tagger_distant.npz``); one logis
 per topic is trained on them. Then the tagger is fitted on all of ``news_events_dev`` (dev head +
 stacker + threshold) and saved to ``src/newsml/taxonomy/data/tagger/``.
 
-Run: ``OMP_NUM_THREADS=1 python experiments/train_tagger.py [--per-source 2000]``
+Run: ``OMP_NUM_THREADS=1 python experiments/train_tagger.py [--per-source 1500]``
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _lead(text: str, n: int = 2, max_words: int = 80) -> str:
     return " ".join(" ".join(sents[:n]).split()[:max_words])
 
 
-def distant_examples(per_source: int = 2000, seed: int = 13) -> list[tuple[str, str, list[str]]]:
+def distant_examples(per_source: int = 1500, seed: int = 13) -> list[tuple[str, str, list[str]]]:
     """``(source, snippet, source labels)`` from the mapped datasets, dev texts excluded."""
     dev = load_dev()
     excluded = {(r["source"], str(r["source_id"])) for r in dev}
@@ -120,7 +120,7 @@ def encode_examples(examples) -> np.ndarray:
     return X
 
 
-def distant_data(per_source: int = 2000):
+def distant_data(per_source: int = 1500):
     """Encoded mapped data: ``(X, Y, info)`` with ``Y`` over the ``news_events`` topics."""
     from newsml.taxonomy import load_taxonomy
 
@@ -149,7 +149,7 @@ def cache_dev_vectors() -> None:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-source", type=int, default=2000)
+    ap.add_argument("--per-source", type=int, default=1500)
     ap.add_argument("--encode-only", action="store_true")
     args = ap.parse_args(argv)
     if args.encode_only:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import newsml
-from newsml.classify.tagger import FEATURES, WEIGHTS_DIR, NewsEventTagger, asserts, modality
+from newsml.classify.tagger import FEATURES, WEIGHTS_DIR, NewsEventTagger, asserts, modality, topic_thresholds
 from newsml.errors import ConfigError, InputError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,3 +147,23 @@ def test_one_batched_encode_per_call_each_sentence_once_and_bounded(monkeypatch)
     assert len(doc_calls[0][0]) == 14  # 12 of the long document + the short one's 2 new sentences, one batch
     assert len(doc_calls) == 2 and len(doc_calls[1][0]) == 2  # then the two clauses of its long sentence
     assert not any(f"number {i} " in s for s in encoded for i in range(12, 15))  # bounded per document
+
+
+def test_topic_thresholds_are_shrunk_towards_the_global_one():
+    rng = np.random.default_rng(0)
+    y_common = np.r_[np.ones(40), np.zeros(160)]
+    p_common = np.where(y_common > 0, rng.uniform(0.72, 0.95, 200), rng.uniform(0.0, 0.68, 200))
+    y_rare = np.zeros(200)
+    y_rare[0] = 1
+    p_rare = np.where(y_rare > 0, 0.9, rng.uniform(0.0, 0.85, 200))
+    Y, P = np.c_[y_common, y_rare], np.c_[p_common, p_rare]
+    free = topic_thresholds(Y, P, 0.3, shrink=0.0)
+    assert 0.68 <= free[0] <= 0.72 and free[1] >= 0.8  # each topic's own best cut
+    shrunk = topic_thresholds(Y, P, 0.3, shrink=10.0)
+    assert shrunk[0] == pytest.approx((40 * free[0] + 10 * 0.3) / 50)  # 40 positives: mostly its own
+    assert shrunk[1] == pytest.approx((free[1] + 10 * 0.3) / 11)  # 1 positive: stays near the global one
+    texts = ["Troops clashed with rebels near the border.", "Police arrested two suspects over the bombing.",
+             "Thousands marched in the capital to demand reforms.", "Shares rose on Monday."] * 3
+    labels = [["armed_clash"], ["legal_action"], ["protest"], []] * 3
+    clf = NewsEventTagger(topic_shrink=2.0).fit(texts, labels)
+    assert clf.thresholds_.shape == (18,) and np.allclose(clf.thresholds_, clf.topic_threshold_)

@@ -132,7 +132,11 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
     multi_label : bool
         Multi-label output (default True): a list of topics per text, possibly empty.
     threshold : float or None
-        Decision threshold for every topic; None = the fitted (or shipped) one.
+        Decision threshold for every topic; None = the fitted (or shipped) ones.
+    topic_shrink : float or None
+        Per-topic thresholds in :meth:`fit`: each topic's best threshold on the training texts,
+        shrunk towards the global one as ``(n_pos * t_topic + topic_shrink * t_global) / (n_pos +
+        topic_shrink)`` (``n_pos``: the topic's positive training texts); None = one global threshold.
     top_k : int or None
         Keep at most this many topics per text.
     modality : bool
@@ -171,6 +175,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         Per-topic stacker bias (regularised towards 0).
     stack_intercept_ : float
     threshold_ : float
+    topic_threshold_ : ndarray of shape (n_topics,)
+        Per-topic thresholds (all ``threshold_`` unless ``topic_shrink`` was set when fitting).
 
     Examples
     --------
@@ -187,7 +193,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
                  quantize: bool = True, multi_label: bool = True, threshold: float | None = None,
                  top_k: int | None = None, modality: bool = True, max_sentences: int | None = 12,
                  C: float = 2.0, stack_C: float = 0.3, weights: str | None = None, batch_size: int = 16,
-                 random_state: int = 0, clauses: bool = True):
+                 random_state: int = 0, clauses: bool = True, topic_shrink: float | None = None):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.backend = backend
@@ -203,6 +209,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.batch_size = batch_size
         self.random_state = random_state
         self.clauses = clauses
+        self.topic_shrink = topic_shrink
 
     # ------------------------------------------------------------------ state
     def _default_state(self) -> None:
@@ -220,6 +227,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             self.topic_bias_ = np.zeros(len(tax))
             self.stack_intercept_ = 0.0
             self.threshold_ = 0.5
+            self.topic_threshold_ = np.full(len(tax), 0.5)
         else:
             self._read_weights(path)
         self.thresholds_ = self._initial_thresholds()
@@ -237,8 +245,9 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             raise ConfigError(f"{path}: not a valid tagger weights file ({exc}); rerun experiments/train_tagger.py") from exc
 
     def _initial_thresholds(self) -> np.ndarray:
-        t = self.threshold_ if self.threshold is None else float(self.threshold)
-        return np.full(len(self.classes_), t, dtype=np.float64)
+        if self.threshold is not None:
+            return np.full(len(self.classes_), float(self.threshold), dtype=np.float64)
+        return np.asarray(self.topic_threshold_, dtype=np.float64).copy()
 
     def fit_distant(self, X: np.ndarray, Y: np.ndarray, C: float = 1.0) -> NewsEventTagger:
         """Train the distant-supervision heads on sentence vectors ``X`` and topic indicators ``Y``.
@@ -292,6 +301,9 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.stack_coef_, self.topic_bias_ = coef[: len(FEATURES)], coef[len(FEATURES):]
         P = self._stack(F)
         self.threshold_ = best_global_threshold(Yt, P) if self.multi_label_ else 0.5
+        self.topic_threshold_ = np.full(len(tax), self.threshold_)
+        if self.topic_shrink is not None and self.multi_label_:
+            self.topic_threshold_ = topic_thresholds(Yt, P, self.threshold_, float(self.topic_shrink))
 
     # -------------------------------------------------------------- features
     def _encode(self, sentences: list[str]) -> np.ndarray:
@@ -395,6 +407,9 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.topic_bias_ = arrays["topic_bias"].astype(np.float64)
         self.stack_intercept_ = float(scalars["stack_intercept"])
         self.threshold_ = float(scalars["threshold"])
+        t = arrays.get("topic_threshold")
+        self.topic_threshold_ = (np.full(len(self.distant_intercept_), self.threshold_) if t is None
+                                 else np.asarray(t, dtype=np.float64))
 
 
 def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
@@ -404,7 +419,8 @@ def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
             "dev_coef": np.asarray(clf.dev_coef_, dtype=np.float32),
             "dev_intercept": np.asarray(clf.dev_intercept_, dtype=np.float32),
             "stack_coef": np.asarray(clf.stack_coef_, dtype=np.float64),
-            "topic_bias": np.asarray(clf.topic_bias_, dtype=np.float64)}
+            "topic_bias": np.asarray(clf.topic_bias_, dtype=np.float64),
+            "topic_threshold": np.asarray(clf.topic_threshold_, dtype=np.float64)}
 
 
 def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path | None = None) -> Path:
@@ -423,6 +439,30 @@ def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path 
     path = folder / f"{name}.json"
     path.write_text(json.dumps(meta, indent=2) + "\n")
     return path
+
+
+def topic_thresholds(Y: np.ndarray, P: np.ndarray, t_global: float, shrink: float) -> np.ndarray:
+    """Per-topic thresholds: each topic's F1-best threshold on ``(Y, P)`` shrunk towards ``t_global``.
+
+    A topic with ``n`` positive rows gets ``(n * t_best + shrink * t_global) / (n + shrink)``, so rare
+    topics stay near the global threshold.
+
+    >>> Y = np.array([[1, 0], [1, 0], [0, 1], [0, 0]])
+    >>> P = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.6], [0.5, 0.4]])
+    >>> topic_thresholds(Y, P, 0.5, shrink=0.0).round(3).tolist()
+    [0.525, 0.425]
+    """
+    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
+    out = np.full(Y.shape[1], float(t_global))
+    for k in range(Y.shape[1]):
+        y = Y[:, k] > 0
+        n = int(y.sum())
+        if n == 0:
+            continue
+        f1 = [2 * (y & (P[:, k] >= t)).sum() / max(y.sum() + (P[:, k] >= t).sum(), 1) for t in grid]
+        best = float(grid[int(np.argmax(f1))])
+        out[k] = (n * best + shrink * t_global) / (n + shrink)
+    return out
 
 
 def _weights_path(weights: str | None, taxonomy_name: str) -> Path | None:
