@@ -207,8 +207,9 @@ def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:
 #: JSON types a saved value may have for each annotation name (int is fine for float; Path is saved as str)
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,), "float": (int, float), "bool": (bool,), "str": (str,), "None": (type(None),),
-    "NoneType": (type(None),), "Path": (str,), "PathLike": (str,), "list": (list,), "tuple": (list,),
-    "set": (list,), "frozenset": (list,), "Sequence": (list,), "List": (list,), "Tuple": (list,),
+    "NoneType": (type(None),), "Path": (str,), "PathLike": (str,), "list": (list, tuple), "tuple": (list, tuple),
+    "set": (list, tuple), "frozenset": (list, tuple), "Sequence": (list, tuple), "List": (list, tuple),
+    "Tuple": (list, tuple),
     "dict": (dict,), "Dict": (dict,), "Mapping": (dict,),
 }
 
@@ -256,7 +257,7 @@ def _allowed_types(param) -> tuple[type, ...] | None:
         return (bool,)
     if isinstance(default, (int, float)):
         return (int, float)
-    return next((types for base, types in ((str, (str,)), ((list, tuple), (list,)), (dict, (dict,)))
+    return next((types for base, types in ((str, (str,)), ((list, tuple), (list, tuple)), (dict, (dict,)))
                  if isinstance(default, base)), None)
 
 

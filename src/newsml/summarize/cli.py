@@ -110,9 +110,13 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
     clitools.check_inputs(args.inputs)  # fail on a missing input before loading any model
     _check_lengths(args)
+    focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
+    if focus:
+        from newsml.summarize.focus import check_focus_labels
+
+        check_focus_labels(focus, "--focus")
     summarizer = build_summarizer(args.method, args.model)
     set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
-    focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
     limits = {"max_sentences": args.max_sentences, "max_words": args.max_words, "focus": focus}
     log = clitools.BatchLog()
     report = ReadReport()
