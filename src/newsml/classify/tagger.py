@@ -1,7 +1,9 @@
 """``tagger``: the default ``news_events`` tagger, a stack of zero-shot, distant-supervision and dev heads.
 
-Every document is split into sentences and each sentence is encoded once with MiniLM (ONNX int8 by
-default). Per topic, three kinds of evidence are read from the sentences that *assert* something:
+Every document is split into sentences (at most ``max_sentences``) and each distinct sentence is encoded
+once with MiniLM (ONNX int8 by default, torch where onnxruntime is missing): all documents of one call
+in one batched pass, the clauses of long sentences in a second one through the same backend, and the
+same vectors feed every feature below (``experiments/bench_tagger_speed.py``). Per topic, three kinds of evidence are read from the sentences that *assert* something:
 
 1. **zero-shot**: the ``zero-shot`` tagger's sentence logit (exemplar similarity, cue phrases,
    background gate), see :mod:`newsml.classify.zeroshot`;
