@@ -1,0 +1,118 @@
+"""Check that a change to the sentence splitter leaves its splits unchanged (issue 10: no speed bought with worse splits).
+
+``--dump FILE`` writes the splits of a fixed sample with the splitter of the working tree; ``--compare FILE``
+splits the same sample again and reports the share of documents whose split is identical, listing every
+difference. Compared per document: :func:`newsml.data.split_sentences` of the raw text,
+:func:`newsml.data.article.split_document` of the raw text (what the summarisers read) and the same with
+``limit=5`` (what ``lead`` reads for lead-3).
+
+Sample: 500 CNN/DailyMail originals, 300 BBC, 300 XSum (from ``../shared/data``, skipped when absent), our
+own sentence fixtures (``tests/preprocess/fixtures/sentences_*.jsonl``) and the non-Latin robustness texts
+(``tests/robustness/test_components_scripts.py``).
+
+Usage::
+
+    git stash; python experiments/check_split_equality.py --dump /tmp/splits_before.json; git stash pop
+    python experiments/check_split_equality.py --compare /tmp/splits_before.json --out experiments/results/split_equality.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def sample() -> list[tuple[str, str]]:
+    """``(source, text)`` pairs of the fixed sample."""
+    out: list[tuple[str, str]] = []
+    for name, rel, n in [("cnndm", "cnn_dailymail/cnndm_validation_1000.jsonl", 500),
+                         ("bbc", "bbc_news_summary/bbc_news_summary.jsonl", 300),
+                         ("xsum", "xsum_test1000/xsum_test1000.jsonl", 300)]:
+        path = SHARED / rel
+        if not path.exists():
+            print(f"{path} not found: {name} skipped", file=sys.stderr)
+            continue
+        with path.open(encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                if i >= n:
+                    break
+                out.append((name, json.loads(line)["text"]))
+    for fx in sorted((ROOT / "tests" / "preprocess" / "fixtures").glob("sentences_*.jsonl")):
+        for line in fx.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(("fixtures", json.loads(line)["text"]))
+    sys.path.insert(0, str(ROOT / "tests" / "robustness"))
+    try:
+        from test_components_scripts import TEXTS
+    except Exception:  # noqa: BLE001 - the test module needs pytest; the fixtures above still count
+        TEXTS = {}
+    out += [("scripts", t) for t in TEXTS.values()]
+    return out
+
+
+def splits(text: str) -> dict[str, list[str]]:
+    from newsml.data import split_sentences
+    from newsml.data.article import split_document
+
+    return {"split_sentences": split_sentences(text), "split_document": split_document(text)[0],
+            "split_document_limit5": split_document(text, None, 5)[0]}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dump", help="write the current splits here")
+    ap.add_argument("--compare", help="compare the current splits with this dump")
+    ap.add_argument("--out", help="write the comparison report (markdown) here")
+    args = ap.parse_args(argv)
+    docs = sample()
+    t = time.process_time()
+    now = [splits(text) for _, text in docs]
+    cpu = time.process_time() - t
+    print(f"{len(docs)} documents split in {cpu:.2f} CPU-s", file=sys.stderr)
+    if args.dump:
+        Path(args.dump).write_text(json.dumps({"docs": [t for _, t in docs], "splits": now, "cpu_s": cpu}))
+    if not args.compare:
+        return 0
+    before = json.loads(Path(args.compare).read_text())
+    if before["docs"] != [t for _, t in docs]:
+        print("the sample differs from the dump's", file=sys.stderr)
+        return 2
+    lines = ["# Sentence splits before/after the splitter speed-up (experiments/check_split_equality.py)", "",
+             f"{len(docs)} documents; CPU seconds for the three splits of all of them: before "
+             f"{before.get('cpu_s', float('nan')):.2f}, after {cpu:.2f}.", "",
+             "| source | docs | identical split_sentences | identical split_document | identical limit=5 |",
+             "|---|---|---|---|---|"]
+    diffs = []
+    by_source: dict[str, list[int]] = {}
+    for i, ((source, _text), b, a) in enumerate(zip(docs, before["splits"], now)):
+        row = by_source.setdefault(source, [0, 0, 0, 0])
+        row[0] += 1
+        for j, key in enumerate(("split_sentences", "split_document", "split_document_limit5")):
+            if a[key] == b[key]:
+                row[j + 1] += 1
+            else:
+                diffs.append((source, i, key, b[key], a[key]))
+    total = [sum(r[j] for r in by_source.values()) for j in range(4)]
+    for source, r in list(by_source.items()) + [("all", total)]:
+        lines.append(f"| {source} | {r[0]} | " + " | ".join(f"{r[j]} ({100 * r[j] / r[0]:.1f}%)" for j in (1, 2, 3))
+                     + " |")
+    lines += ["", f"{len(diffs)} differing splits."]
+    for source, i, key, b, a in diffs:
+        gone = [s for s in b if s not in a]
+        new = [s for s in a if s not in b]
+        lines += ["", f"- {source} #{i} {key}: before {gone!r} -> after {new!r}"]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if args.out:
+        Path(args.out).write_text(report)
+    return 0 if not diffs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
