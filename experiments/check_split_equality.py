@@ -28,12 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 
 
-def sample() -> list[tuple[str, str]]:
+def sample(n_cnndm: int = 500, n_bbc: int = 300, n_xsum: int = 300) -> list[tuple[str, str]]:
     """``(source, text)`` pairs of the fixed sample."""
     out: list[tuple[str, str]] = []
-    for name, rel, n in [("cnndm", "cnn_dailymail/cnndm_validation_1000.jsonl", 500),
-                         ("bbc", "bbc_news_summary/bbc_news_summary.jsonl", 300),
-                         ("xsum", "xsum_test1000/xsum_test1000.jsonl", 300)]:
+    for name, rel, n in [("cnndm", "cnn_dailymail/cnndm_validation_1000.jsonl", n_cnndm),
+                         ("bbc", "bbc_news_summary/bbc_news_summary.jsonl", n_bbc),
+                         ("xsum", "xsum_test1000/xsum_test1000.jsonl", n_xsum)]:
         path = SHARED / rel
         if not path.exists():
             print(f"{path} not found: {name} skipped", file=sys.stderr)
@@ -69,8 +69,11 @@ def main(argv=None) -> int:
     ap.add_argument("--dump", help="write the current splits here")
     ap.add_argument("--compare", help="compare the current splits with this dump")
     ap.add_argument("--out", help="write the comparison report (markdown) here")
+    ap.add_argument("--n-cnndm", type=int, default=500)
+    ap.add_argument("--n-bbc", type=int, default=300)
+    ap.add_argument("--n-xsum", type=int, default=300)
     args = ap.parse_args(argv)
-    docs = sample()
+    docs = sample(args.n_cnndm, args.n_bbc, args.n_xsum)
     t = time.process_time()
     now = [splits(text) for _, text in docs]
     cpu = time.process_time() - t

@@ -285,7 +285,12 @@ def _split_more(sent: str) -> list[str]:
 # Boundaries that need no rule engine (pysbd agrees on them): a word ending in two lower-case letters
 # (not an abbreviation) or a plain number/amount, then . ! or ?, an optional closing quote, a space, and
 # a capitalised word (optionally after an opening quote), outside any open quotation or bracket.
-_EASY_CUT = re.compile(r"(?<=[A-Za-z0-9%\"”)\] ][.!?])([\"”]?) +(?=[\"“]?(?:[A-Z][a-z]|I[ '’]|A [a-z]|[A-Z]{2,}[ '’,]))")
+_EASY_CUT = re.compile(r"(?<=[A-Za-z0-9%\"”)\]][.!?])([\"”]?) +(?=[\"“]?(?:[A-Z][a-z]|I[ '’]|A [a-z]|[A-Z]{2,}[ '’,]))")
+# the first version of the easy boundaries; the ones above add words of two lower-case letters or of
+# capitals (``it.``, ``KGO.``), closing quotes/brackets after the word and ``A`` + a lower-case word after
+_STRICT_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%")
+_STRICT_AHEAD = re.compile(r"[\"“]?(?:[A-Z][a-z]|I[ '’]|[A-Z]{2,}[ '’,])")
+_STRICT_WORD = re.compile(r"[\"“(\[]*([A-Za-z][A-Za-z'’-]*[a-z]{2}|[$£€]?\d[\d,]*(?:\.\d+)?(?:%|bn|m|pc|s)?)")
 _EASY_WORD = re.compile(r"[\"“(\[]*([A-Za-z][A-Za-z'’-]*[a-z]{2}|[a-z]{2}|[A-Z]{2,}|[$£€]?\d[\d,]*(?:\.\d+)?(?:%|bn|m|pc|s)?)"
                         r"[\"”’')\]]*$")
 # Anything that may still be a sentence end inside a piece (pysbd decides those).
@@ -341,12 +346,16 @@ def _iter_easy_pieces(line: str) -> Iterator[str]:
         end = m.start(1) + len(m.group(1))
         head = line[start:m.start(1)]
         token = head[head.rfind(" ") + 1:-1]
-        if token or head[-2:-1] != " ":  # (a stand-alone end mark, `` . ``, needs no word)
-            w = _EASY_WORD.fullmatch(token)
-            if w is None or w.group(1).lower() in stop:
-                continue
-        if not _balanced(line[start:end]) and not _reopened_quote(line, m):
+        w = _EASY_WORD.fullmatch(token)
+        if w is None or w.group(1).lower() in stop:
             continue
+        if not _balanced(line[start:end]):
+            # a quotation reopened after a lost paragraph break: only at the original easy boundaries (a
+            # lower-case word of 3+ letters or a number before, a capitalised word after), where pysbd
+            # reads the quotes the same way
+            if not (_reopened_quote(line, m) and line[m.start(1) - 2] in _STRICT_BEFORE
+                    and _STRICT_AHEAD.match(line, m.end()) and _STRICT_WORD.fullmatch(token)):
+                continue
         yield line[start:end]
         start = m.end()
     yield line[start:]

@@ -115,8 +115,12 @@ def canonical_sentence(sentence: str) -> str:
     >>> canonical_sentence(canonical_sentence("It's over.")) == canonical_sentence("It's over.")
     True
     """
-    s = _CLITIC.sub(r"\1 \2", sentence.translate(_CURLY).lower())
-    return " ".join(_PUNCT_TOKEN.sub(r" \1 ", s).split())
+    s = sentence.translate(_CURLY).lower()
+    if "'" in s:
+        s = _CLITIC.sub(r"\1 \2", s)
+    # ``_PUNCT_TOKEN.sub(r" \1 ", s)`` without a template expansion per match: splitting on the capturing
+    # pattern and joining with spaces puts the same spaces around every match
+    return " ".join(" ".join(_PUNCT_TOKEN.split(s)).split())
 
 
 def sentence_features(doc: _Doc) -> np.ndarray:
@@ -250,6 +254,38 @@ def forest_predict(arrays: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
         node[active] = nxt
         active = active[~leaf[nxt]]
     return arrays["tree_value"][node].reshape(m, len(roots)).sum(axis=1) + float(arrays["tree_baseline"][0])
+
+
+class _TrigramBlocked:
+    """The candidate order with trigram blocking, worked out only as far as it is read.
+
+    Iterating gives the sentences of ``order`` that share no word trigram with a better sentence kept
+    before them, then the blocked ones (the list ``kept + blocked``). Selection stops after a few
+    sentences, so most of a long article's trigrams are never computed.
+    """
+
+    def __init__(self, sentences: Sequence[str], order: list[int]) -> None:
+        self.sentences, self.order = sentences, order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self):
+        blocked, seen = [], set()
+        for i in self.order:
+            w = words(self.sentences[i])
+            grams = set(zip(w, w[1:], w[2:]))
+            if grams & seen:
+                blocked.append(i)
+            else:
+                seen |= grams
+                yield i
+        yield from blocked
+
+    def __getitem__(self, j: int) -> int:
+        if j == 0 and self.order:
+            return self.order[0]  # the best sentence is never blocked
+        return list(self)[j]
 
 
 # --------------------------------------------------------------------------- the summariser
@@ -506,16 +542,7 @@ class SupervisedSummarizer(BaseSummarizer):
             return order
         # trigram blocking (Paulus et al., 2018): a sentence sharing a word trigram with a better one
         # already in the order goes to the end
-        kept, blocked, seen = [], [], set()
-        for i in order:
-            w = words(doc.sentences[i])
-            grams = set(zip(w, w[1:], w[2:]))
-            if grams & seen:
-                blocked.append(i)
-            else:
-                kept.append(i)
-                seen |= grams
-        return kept + blocked
+        return _TrigramBlocked(doc.sentences, order)
 
     def _score_docs(self, docs: list[_Doc]) -> list[np.ndarray]:
         beta = float(self.lead_prior or 0.0)
