@@ -247,6 +247,58 @@ def _last_word(prev: str) -> str | None:
     return prev[i:-1]
 
 
+_LAZY_MIN = 8 * _CHUNK  # single lines longer than this are normalised and cut as they are read
+_SPACE = re.compile(r"\s")
+
+
+def _lazy_chunks(raw: str) -> Iterator[str]:
+    """``_chunks(" ".join(raw.split()))``, normalising ``raw`` only as far as the chunks are read.
+
+    ``raw`` is one line (no ``\\n``/``\\r``). Each decision of :func:`_chunks` looks at most ``4 * _CHUNK``
+    characters (plus the 3 of :data:`_SAFE_CUT`) past the current chunk start, or up to the next space, so
+    a buffer of the normalised text that reaches that far gives the same chunks: a reader that stops
+    after the first sentences (``lead``) never normalises the rest of a huge document.
+    """
+    n_raw = len(raw)
+    pos = 0  # raw[:pos] is in the buffer
+    buf = ""  # the normalised text from offset `base` on
+    base = 0
+
+    def extend(upto: int) -> bool:  # grow buf to at least `upto` (absolute) characters; False at the end
+        nonlocal buf, pos
+        while base + len(buf) < upto and pos < n_raw:
+            sp = _SPACE.search(raw, min(n_raw, pos + max(upto - base - len(buf), 4 * _CHUNK)))
+            end = n_raw if sp is None else sp.start()  # cut raw at white space: no word is split
+            piece = " ".join(raw[pos:end].split())
+            if piece:
+                buf = buf + " " + piece if buf else piece
+            pos = end
+        return base + len(buf) >= upto
+
+    start = 0
+    if not extend(2 * _CHUNK + 1):  # the whole line is short: one chunk (as _chunks)
+        yield buf
+        return
+    while extend(start + 2 * _CHUNK + 1):  # len(line) - start > 2 * _CHUNK
+        extend(start + 4 * _CHUNK + 3)
+        if start - base > 8 * _CHUNK:  # drop what has been read
+            buf, base = buf[start - base:], start
+        m = _SAFE_CUT.search(buf, start + _CHUNK - base)
+        if m is None or m.start() + base - start > 4 * _CHUNK:
+            space = buf.find(" ", start + 2 * _CHUNK - base)
+            while space < 0 and extend(base + len(buf) + 4 * _CHUNK):
+                space = buf.find(" ", start + 2 * _CHUNK - base)
+            if space < 0:
+                break
+            yield buf[start - base:space]
+            start = space + base + 1
+        else:
+            yield buf[start - base:m.start()]
+            start = m.end() + base
+    extend(n_raw + base + len(buf) + 1)  # the rest of the line
+    yield buf[start - base:]
+
+
 def _should_merge(prev: str, nxt: str) -> bool:
     if _PUNCT_ONLY.match(nxt):
         return True
@@ -300,6 +352,34 @@ _INNER_END = re.compile(r"[.!?…](?:[\"'”’)\]]*\s+\S|[\"'”’)\]]*[\"“�
 
 
 _END_CHAR = re.compile(r"[.!?…]")
+# an initialism (``U.S.``, ``D.C.``, ``a.m.``) followed by a lower-case word, a number or a comma: pysbd
+# never ends a sentence there
+_INITIALISM_GOING_ON = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?= [a-z0-9]|[,;:])")
+# a title before a capitalised word (``Capt. Patrick``): whatever pysbd does there, the pieces are joined
+# again (:func:`_should_merge`)
+_TITLE_BEFORE_NAME = re.compile(r"(?:^|(?<=[\s(\"'“‘\[]))([A-Za-z]+)\. (?=[A-Z])")
+
+
+def _only_harmless_ends(piece: str, pos: int) -> bool:
+    """True when ``piece`` has no possible sentence end (an ``_INNER_END`` match) that pysbd could act on.
+
+    Matches inside an initialism that the sentence goes on after, and full stops after a title that
+    :func:`_should_merge` joins again, do not count (pysbd gives the piece back whole, or split only
+    where the pieces are joined again).
+    """
+    m = _INNER_END.search(piece, pos)
+    if m is None:
+        return True
+    spans = None
+    while m is not None:
+        if spans is None:
+            spans = [x.span() for x in _INITIALISM_GOING_ON.finditer(piece)]
+            spans += [x.span() for x in _TITLE_BEFORE_NAME.finditer(piece) if x.group(1).lower() in _TITLES]
+        i = m.start()
+        if not any(a <= i < b for a, b in spans):
+            return False
+        m = _INNER_END.search(piece, i + 1)
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -407,20 +487,23 @@ def iter_sentences(text: str) -> Iterator[str]:
         yield from split_tokenized_sentences(text)
         return
     seg = _segmenter()
-    for whole in _paragraph_lines(text):
-        for line in _chunks(whole):
-            if _RUN_ON_HINT.search(line):  # what every _RUN_ON match needs
-                line = _RUN_ON.sub(_run_on_repl, line)
-            pending: str | None = None
-            for raw in _raw_sentences(line, seg):
-                if pending is not None and _should_merge(pending, raw):
-                    pending = pending + ("" if _PUNCT_ONLY.match(raw) else " ") + raw
-                    continue
-                if pending is not None:
-                    yield from _finish(pending)
-                pending = raw
+    if len(text) > _LAZY_MIN and "\n" not in text and "\r" not in text:
+        chunks: Iterator[str] = _lazy_chunks(text)  # one long line: read only as far as needed
+    else:
+        chunks = (line for whole in _paragraph_lines(text) for line in _chunks(whole))
+    for line in chunks:
+        if _RUN_ON_HINT.search(line):  # what every _RUN_ON match needs
+            line = _RUN_ON.sub(_run_on_repl, line)
+        pending: str | None = None
+        for raw in _raw_sentences(line, seg):
+            if pending is not None and _should_merge(pending, raw):
+                pending = pending + ("" if _PUNCT_ONLY.match(raw) else " ") + raw
+                continue
             if pending is not None:
                 yield from _finish(pending)
+            pending = raw
+        if pending is not None:
+            yield from _finish(pending)
 
 
 def _finish(sentence: str) -> Iterator[str]:
@@ -437,7 +520,7 @@ def _finish(sentence: str) -> Iterator[str]:
 def _raw_sentences(line: str, seg) -> Iterator[str]:
     for piece in _iter_easy_pieces(line):
         first = _END_CHAR.search(piece)  # every _INNER_END match starts at one of these
-        if first is None or _INNER_END.search(piece, first.start()) is None:  # one sentence: nothing for pysbd
+        if first is None or _only_harmless_ends(piece, first.start()):  # one sentence: nothing for pysbd
             if piece.strip():
                 yield piece.strip()
         else:
