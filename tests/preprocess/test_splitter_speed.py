@@ -74,6 +74,10 @@ def test_harmless_ends_skip_pysbd_only_when_nothing_else_can_end_a_sentence():
     assert S._only_harmless_ends("U.S. troops and Capt. Amina Sow left the D.C. area at 9 a.m. today.", 0)
     assert not S._only_harmless_ends("He lives in the U.S. The rest stayed.", 0)  # capital after U.S.
     assert not S._only_harmless_ends("Capt. Sow left. The rest stayed.", 0)
+    # end marks inside a quotation are masked by pysbd, unless a capital follows the closing quote
+    assert S._only_harmless_ends('"We lost. It hurts," she said of the vote.', 0)
+    assert not S._only_harmless_ends('"We lost. It hurts" Nobody spoke after that.', 0)
+    assert not S._only_harmless_ends('"We lost." The rest stayed.', 0)
 
 
 def _pysbd_search_for_abbreviations(replacer, text):

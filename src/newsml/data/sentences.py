@@ -362,6 +362,10 @@ _INITIALISM_GOING_ON = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?= [a-z0-9]
 _TITLE_BEFORE_NAME = re.compile(r"(?:^|(?<=[\s(\"'“‘\[]))([A-Za-z]+)\. (?=[A-Z])")
 
 
+_ENCLOSED = re.compile(r'"[^"]+"|“[^”]+”|\([^()]+\)|\[[^\]]+\]')
+_QUOTE_THEN_CAPITAL = re.compile(r'["”\')\]]\s+\W*[A-Z0-9]')
+
+
 def _only_harmless_ends(piece: str, pos: int) -> bool:
     """True when ``piece`` has no possible sentence end (an ``_INNER_END`` match) that pysbd could act on.
 
@@ -377,8 +381,13 @@ def _only_harmless_ends(piece: str, pos: int) -> bool:
         if spans is None:
             spans = [x.span() for x in _INITIALISM_GOING_ON.finditer(piece)]
             spans += [x.span() for x in _TITLE_BEFORE_NAME.finditer(piece) if x.group(1).lower() in _TITLES]
+            # inside a quotation or brackets pysbd masks every end mark (its BetweenPunctuation), as long
+            # as the match stays inside (a closing quote followed by a capital may end a sentence)
+            # (pysbd also ends a sentence after a closing quote followed by a capital, with no end mark)
+            enclosed = ([(x.start() + 1, x.end() - 1) for x in _ENCLOSED.finditer(piece)]
+                        if "\\" not in piece and _QUOTE_THEN_CAPITAL.search(piece) is None else [])
         i = m.start()
-        if not any(a <= i < b for a, b in spans):
+        if not any(a <= i < b for a, b in spans) and not any(a <= i and m.end() <= b for a, b in enclosed):
             return False
         m = _INNER_END.search(piece, i + 1)
     return True
