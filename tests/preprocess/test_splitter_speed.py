@@ -139,11 +139,11 @@ def test_lead_of_a_50_mb_document_reads_only_its_top():
     text = top + (filler + " ") * (50_000_000 // (len(filler) + 1) + 1)
     assert len(text) > 50_000_000
     lead = LeadSummarizer(max_input_chars=None, max_input_sentences=None)
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time: the CI machine is shared
     s = lead.summarize([text])[0]
-    elapsed = time.perf_counter() - t
+    elapsed = time.process_time() - t
     assert s.text == top.strip()
-    assert elapsed < 1.0  # splitting all of it took over 2 s before the speed-up
+    assert elapsed < 1.0  # about 0.25 s; splitting all of it took over 2 s before the speed-up
 
 
 def test_ascii_words_fast_path_equals_the_unicode_pattern():

@@ -66,6 +66,12 @@ _OTHER_SCRIPT_END = re.compile(r"(?<=[。！？])(?![”」』）。！？])\s*|
 
 
 @lru_cache(maxsize=1024)
+def _abbr_at_word_start(stripped: str):
+    # pysbd's pattern, compiled once (re's own cache of 512 patterns overflows with pysbd's)
+    return re.compile(rf"(?:^|\s|\r|\n){stripped}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
 def _abbr_with_stop(stripped: str):
     # the abbreviation at a word start followed by a full stop (unescaped, as pysbd uses it)
     return re.compile(r"(?:^|\s)" + stripped + r"\.", re.IGNORECASE)
@@ -123,7 +129,7 @@ def _fast_abbreviation_search(self, text: str) -> str:
             continue
         if _abbr_with_stop(stripped).search(text) is None:
             continue
-        abbrev_match = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
+        abbrev_match = _abbr_at_word_start(stripped).findall(text)
         if not abbrev_match:
             continue
         # pysbd's look-behind has literal braces, so this is empty unless the text has them
