@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -257,7 +256,9 @@ def main() -> None:
     if not DATA.is_dir():
         print(f"skipping: {DATA} is absent (the benchmark recombines its sentences)")
         return
-    load_start = os.getloadavg()
+    sys.path.insert(0, str(REPO / "experiments"))  # imported here, not in the measured --one children
+    from _results import environment  # the start load average is taken now
+
     pool = sentence_pool()
     print(f"sentence pool: {len(pool)} real sentences", flush=True)
     rows: list[dict] = []
@@ -297,21 +298,18 @@ def main() -> None:
         r = plan(f"local default {n}", n, "local", args.workers, DEFAULT, cost)
         if r:
             cost = r["wall_s"] / r["docs"]
+    env = environment()
     old = Path(args.out).with_suffix(".json")
     if args.append and old.exists():
         prev = json.loads(old.read_text())
         rows, skipped = prev["rows"] + rows, prev["not_run"] + skipped
-        load_start = prev["load_average_start"]
-    payload = {"rows": rows, "not_run": skipped, "sentence_pool": len(pool),
-               "load_average_start": load_start, "load_average_end": os.getloadavg(),
-               "env": {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-                       "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}}
-    write(Path(args.out), payload)
+        env["load_average_start"] = (prev.get("env") or {}).get("load_average_start", prev.get("load_average_start"))
+    write(Path(args.out), {"rows": rows, "not_run": skipped, "sentence_pool": len(pool)}, env)
 
 
-def write(out: Path, payload: dict) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(payload, indent=2))
+def write(out: Path, payload: dict, env: dict) -> None:
+    from _results import write_pair
+
     cols = ["run", "docs", "wall_s", "docs_per_s", "steady docs/s [95% CI]", "cpu_ms_per_doc", "docs_per_cpu_s",
             "peak_tree_rss_mib",
             "ru_maxrss_self_mib", "ru_maxrss_children_mib", "failed", "duplicate_ids"]
@@ -326,16 +324,12 @@ def write(out: Path, payload: dict) -> None:
     for s in payload["not_run"]:
         lines.append(f"- Not run: {s['run']} ({s['docs']} docs): extrapolated {s['extrapolated_minutes']} min at "
                      f"{s['extrapolated_docs_per_s']} docs/s.")
-    la, lb = payload["load_average_start"], payload["load_average_end"]
-    lines += [f"- Machine: {payload['env']['cpus']} CPUs shared with other jobs; 1/5/15-min load average "
-              f"{la[0]:.1f}/{la[1]:.1f}/{la[2]:.1f} at the start, {lb[0]:.1f}/{lb[1]:.1f}/{lb[2]:.1f} at the end.",
+    lines += [f"- Machine: {env['cpus']} CPUs shared with other jobs (load averages: the environment line).",
               "- peak_tree_rss_mib: largest summed RSS of the job's process tree (workers / Ray processes included).",
               "- Steady docs/s: between Parquet part writes (the first part, with model loading, left out).",
               "- cpu_ms_per_doc: CPU seconds of the whole process tree (workers, Ray processes) per document; on a "
-              "loaded shared machine this, not wall time, is the stable cost figure.",
-              f"- Environment: {json.dumps(payload['env'])}"]
-    out.with_suffix(".md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+              "loaded shared machine this, not wall time, is the stable cost figure."]
+    write_pair(out.stem, payload, "\n".join(lines), results_dir=out.parent, env=env, echo=True)
 
 
 if __name__ == "__main__":

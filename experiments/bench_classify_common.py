@@ -5,7 +5,7 @@ baseline in the same run and writes ``experiments/results/classify_<name>.json``
 quality with 95% bootstrap CIs, fit and predict docs/s (time.perf_counter) and peak Python-heap
 memory (tracemalloc, measured in a separate pass so it does not slow the timed runs). Folds, memory,
 load and environment come from the library (``newsml.evaluate.cv_folds``, ``newsml.experiment.measure``,
-``newsml.experiment.rundir.environment``), so they mean what they mean in ``newsml run``. Sentence vectors are cached under ``.cache/`` so reruns do not re-encode.
+``experiments/_results.py`` for the environment and the result files), so they mean what they mean in ``newsml run``. Sentence vectors are cached under ``.cache/`` so reruns do not re-encode.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+from _results import write_pair  # noqa: E402
+
 from newsml.data.recipes import shared_data_dir  # noqa: E402
 from newsml.experiment.measure import load_average as _load_average  # noqa: E402
 from newsml.experiment.measure import peak_memory_mib  # noqa: E402 - also used by the scripts
 
 DATA = shared_data_dir().resolve()
-RESULTS = REPO / "experiments" / "results"
 CACHE_DIR = REPO / ".cache" / "classify"
 
 
@@ -110,21 +111,8 @@ def load_average() -> str:
     return ", ".join(f"{x:.1f}" for x in avg) if avg else "unknown"
 
 
-def env_info() -> dict:
-    """The library's run environment (as ``newsml run`` records it), cut to what a results file shows."""
-    from newsml.experiment.rundir import environment
-
-    env = environment()
-    return {"python": env["python"], "sklearn": env["packages"].get("scikit-learn"),
-            "cpus": env["cpu_count"], "machine": env["cpu"], "git": (env.get("git") or {}).get("commit"),
-            "load_average": _load_average(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-
-
 def write_results(name: str, payload: dict, table_rows: list[dict], columns: list[str], notes: list[str]) -> None:
-    """Write ``classify_<name>.json`` and a Markdown table ``classify_<name>.md``."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {**payload, "env": env_info()}
-    (RESULTS / f"classify_{name}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    """Write ``classify_<name>.json`` and a Markdown table ``classify_<name>.md`` (through ``_results.write_pair``)."""
     lines = [f"### Classification benchmark: {name}", ""]
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "---|" * len(columns))
@@ -132,9 +120,7 @@ def write_results(name: str, payload: dict, table_rows: list[dict], columns: lis
         lines.append("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
     lines.append("")
     lines += [f"- {n}" for n in notes]
-    lines.append(f"- Environment: {json.dumps(payload['env'])}")
-    (RESULTS / f"classify_{name}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_pair(f"classify_{name}", payload, "\n".join(lines), echo=True)
 
 
 def fmt_ci(d: dict) -> str:

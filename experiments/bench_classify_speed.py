@@ -15,8 +15,6 @@ import time
 
 from bench_classify_common import DATA, need_data, peak_memory_mib, read_jsonl, write_results
 
-from newsml.experiment.measure import load_average  # noqa: E402 - after bench_classify_common sets the path
-
 REPEATS = 3
 
 
@@ -37,7 +35,6 @@ def main() -> None:
         "newsml tfidf (defaults)": newsml.get_classifier("tfidf"),
     }
     rows, out = [], []
-    load_start = (load_average() or [float("nan")])[0]
     for name, model in systems.items():
         model.fit(X[:6000], y[:6000])
         for corpus, docs in (("AG News (short)", X), ("BBC (long)", bbc)):
@@ -58,8 +55,8 @@ def main() -> None:
     write_results("speed", {"systems": out, "fit_on": "6,000 AG News texts"}, rows,
                   ["system", "corpus", "wall docs/s", "docs per CPU-second", "predict peak MB"],
                   ["Fitted on 6,000 AG News texts; predictions over whole corpora in one call.",
-                   f"Median of {REPEATS} timings. Wall docs/s is on a 2-core machine shared with other jobs (1-minute "
-                   f"load average {load_start:.1f} at the start, {(load_average() or [float('nan')])[0]:.1f} at the end); docs per "
+                   f"Median of {REPEATS} timings. Wall docs/s is on a 2-core machine shared with other jobs (load "
+                   "averages in the environment line); docs per "
                    "CPU-second uses time.process_time of this process (numpy may use both cores, so it can "
                    "be below the wall figure)."])
 

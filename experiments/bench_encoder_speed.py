@@ -45,12 +45,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
 
-from newsml.experiment.measure import machine_summary  # noqa: E402
-from newsml.experiment.rundir import environment  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "experiments" / "results"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import RESULTS, write_pair  # noqa: E402
 
 BACKENDS = {"torch": {"backend": "torch", "quantize": False, "max_tokens": None},
             "onnx": {"backend": "onnx", "quantize": False, "max_tokens": None},
@@ -121,15 +117,9 @@ def main(argv=None) -> int:
     speed_docs = docs[: args.n_speed]
     systems = args.systems.split(",")
     threads = [int(t) for t in args.threads.split(",")]
-    res: dict = {"command": "python experiments/bench_encoder_speed.py " + " ".join(
-                     argv if argv is not None else sys.argv[1:]),
-                 "machine": machine_summary() + " (shared)", "python": environment()["python"],
-                 "torch": torch.__version__, "load_start": load(),
-                 "n_docs": len(docs[: args.n]), "n_speed_docs": len(speed_docs)}
+    res: dict = {"n_docs": len(docs[: args.n]), "n_speed_docs": len(speed_docs)}
     try:
-        import onnxruntime
-
-        res["onnxruntime"] = onnxruntime.__version__
+        import onnxruntime  # noqa: F401 - only its presence (the version is in the environment record)
     except ImportError:
         print("onnxruntime is not installed: only the torch backend can be measured", file=sys.stderr)
         return 1
@@ -160,14 +150,9 @@ def main(argv=None) -> int:
     res["quality"] = quality(systems, built, qdocs)
     res["peak_heap_mib"] = {f"{name}|{b}": peak_heap(s, qdocs[:40], {"ratio": 0.4})
                             for (name, b), s in built.items()}
-    res["load_end"] = load()
     if tmp is not None:
         tmp.cleanup()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "encoder_speed.json").write_text(json.dumps(res, indent=2))
-    (out / "encoder_speed.md").write_text(to_markdown(res))
-    print((out / "encoder_speed.md").read_text())
+    write_pair("encoder_speed", res, to_markdown(res), results_dir=args.out, echo=True)
     return 0
 
 
@@ -265,10 +250,9 @@ def to_markdown(res: dict) -> str:
     ex = res["export"]
     check = ex["meta"].get("check", {})
     lines = ["# Encoder backends for the embedding summarisers (experiments/bench_encoder_speed.py)", "",
-             f"Command: `{res['command']}`. Machine: {res['machine']}, Python {res['python']}, torch "
-             f"{res['torch']}, onnxruntime {res.get('onnxruntime')}. Load average (1/5/15 min) at start "
-             f"{res['load_start']}, at end {res['load_end']}: the 2 cores are shared with other jobs, so "
-             "absolute speeds are noisy; backends were timed interleaved in the same run.", "",
+             "The 2 cores are shared with other jobs (command, machine, versions and load averages: the "
+             "environment line at the end), so absolute speeds are noisy; backends were timed interleaved in "
+             "the same run.", "",
              "Backends: torch = sentence-transformers fp32 (old default); onnx = ONNX Runtime export, "
              "fp32; onnx-int8 = ONNX Runtime, int8 per-channel dynamic quantisation (new default of "
              "centroid/mmr: backend='auto', quantize=True); onnx-int8-48 = the same with sentences cut to "

@@ -128,7 +128,6 @@ def main(argv=None) -> None:
         "BBC": [r["text"] for r in read_jsonl(DATA / "bbc_news_summary" / "bbc_news_summary.jsonl")][: args.n_long],
         "AG News": [r["text"] for r in read_jsonl(DATA / "ag_news" / "ag_news_test.jsonl")][: args.n_short],
     }
-    load_start = load_average()
     out, rows = [], []
     for corpus, docs in corpora.items():
         r = time_pair(old.KeywordClassifier(), KeywordClassifier(), docs)
@@ -147,11 +146,11 @@ def main(argv=None) -> None:
                          "wall docs/s": fmt(res[f"{name}_wall_docs_per_s"]),
                          "speed-up (CPU)": fmt(res["speedup_cpu"], 2) if name == "after" else "",
                          "identical output": str(res["identical_probabilities"]) if name == "after" else ""})
-    payload = {"keyword": out, "ref": args.ref, "load_average_start": load_start, "load_average_end": load_average()}
+    payload = {"keyword": out, "ref": args.ref}
     notes = [f"'before' = `git show {args.ref}:src/newsml/classify/keyword.py` (+ its taxonomy_based.py) loaded as a "
              "module; 'after' = this tree. One document per predict_proba call, old and new interleaved.",
-             f"95% bootstrap CIs over documents ({B} resamples); speed-up = paired ratio of total CPU time.",
-             f"1-minute load average {load_start} at the start, {load_average()} at the end (2 shared cores)."]
+             f"95% bootstrap CIs over documents ({B} resamples); speed-up = paired ratio of total CPU time "
+             "(2 shared cores; load averages in the environment line)."]
     if args.tagger:
         t = tagger_speed(args.tagger_docs)
         print("tagger:", t, flush=True)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import resource
 import subprocess
@@ -40,7 +39,6 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "experiments" / "results"
 METHODS = ["lead", "textrank", "lexrank", "supervised", "centroid", "mmr", "seq2seq"]
 _VOCAB = ("troops shelled town residents fled army rebels minister talks collapsed border market prices rose "
           "fell government announced sanctions election vote court ruling police arrested protesters city "
@@ -160,12 +158,15 @@ def main() -> None:
     if args.cli_child:
         print(json.dumps(cli_child(args.cli_child[0], float(args.cli_child[1]))))
         return
+    sys.path.insert(0, str(REPO / "experiments"))  # imported here, not in the measured child processes
+    from _results import RESULTS, environment, write_pair
+
     if args.render:
         data = json.loads((RESULTS / "limits.json").read_text())
-        (RESULTS / "limits.md").write_text(render(data["meta"], data["rows"]))
+        write_pair("limits", {"meta": data["meta"], "rows": data["rows"]}, render(data["meta"], data["rows"]),
+                   env=data.get("env") or environment())
         return
     methods = args.methods.split(",")
-    load_start = os.getloadavg()
     rows = []
     plan = [(m, float(s), True) for m in methods for s in args.sizes.split(",")]
     plan += [(m, float(s), False) for m in methods for s in args.uncapped_sizes.split(",")
@@ -185,20 +186,15 @@ def main() -> None:
         rows.append(rec)
         print(f"cli {command}: peak {rec.get('peak_rss_mb')} MB time {rec.get('times_s')} {rec.get('error') or ''}",
               flush=True)
-    meta = {"machine": f"{platform.machine()} {os.cpu_count()} CPUs (shared), Python {platform.python_version()}",
-            "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in os.getloadavg()],
-            "repeats": args.repeats, "caps": {"max_input_chars": 200_000, "max_input_sentences": 1_000},
+    meta = {"repeats": args.repeats, "caps": {"max_input_chars": 200_000, "max_input_sentences": 1_000},
             "uncapped_address_space_limit_gb": args.uncapped_limit_gb}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "limits.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
-    (RESULTS / "limits.md").write_text(render(meta, rows))
-    print(f"wrote {RESULTS / 'limits.md'}")
+    print(f"wrote {write_pair('limits', {'meta': meta, 'rows': rows}, render(meta, rows))}")
 
 
 def render(meta: dict, rows: list[dict]) -> str:
     lines = ["# Bounded cost per document: summarisers on 1 / 10 / 50 MB documents", "",
-             f"Machine: {meta['machine']}; load average {meta['load_start']} at the start, {meta['load_end']} at "
-             f"the end (timings are noisy on this shared machine). Capped = the defaults "
+             "Timings are noisy on this shared machine (machine and load averages: the environment line at the "
+             "end). Capped = the defaults "
              f"(max_input_chars={meta['caps']['max_input_chars']:,}, max_input_sentences="
              f"{meta['caps']['max_input_sentences']:,}); uncapped = both None (the behaviour before issue 11), "
              f"run under a {meta['uncapped_address_space_limit_gb']:g} GB address-space limit. Peak RSS is the whole "

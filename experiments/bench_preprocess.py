@@ -43,11 +43,9 @@ from newsml.data.normalize import normalize_text, repair_run_on_sentences  # noq
 from newsml.data.recipes import shared_data_dir  # noqa: E402
 from newsml.data.sentences import pysbd_sentences, split_sentences  # noqa: E402
 from newsml.evaluate.bootstrap import bootstrap_ci, paired_bootstrap  # noqa: E402
-from newsml.experiment.measure import machine_summary  # noqa: E402
 
 GOLD = REPO / "tests" / "preprocess" / "fixtures" / "sentences_gold.jsonl"
 HELDOUT = REPO / "tests" / "preprocess" / "fixtures" / "sentences_heldout.jsonl"
-RESULTS = REPO / "experiments" / "results"
 
 
 def _boundaries(sents: list[str]) -> set[int]:
@@ -335,8 +333,8 @@ def write_dedup_md(d: dict) -> str:
 
 def write_md(res: dict) -> str:
     lines = ["# Preprocessing benchmark", "",
-             f"Machine: {res['machine']}; run {res['date']} (2 CPU cores shared with other jobs; timings are "
-             "indicative).", "", "## Sentence splitting (exact boundary match)", "",
+             "2 CPU cores shared with other jobs, timings are indicative (machine, date and load averages: the "
+             "environment line at the end).", "", "## Sentence splitting (exact boundary match)", "",
              "| sample | splitter | exact match per case [95% CI] | boundary P | boundary R | boundary F1 |",
              "|---|---|---|---|---|---|"]
     for key, label in (("sentences", "development"), ("sentences_heldout", "held-out")):
@@ -393,20 +391,21 @@ def main(argv=None) -> int:
     if args.prepare_worker:
         print(json.dumps(prepare_worker(args.prepare_worker)))
         return 0
+    sys.path.insert(0, str(REPO / "experiments"))  # imported here, not in the measured worker processes
+    from _results import RESULTS, write_pair
+
     path = RESULTS / "preprocess_dedup.json"
     dd = json.loads(path.read_text()) if args.dedup_sizes == "keep" and path.exists() else \
         dedup_memory([int(x) for x in args.dedup_sizes.split(",")])
+    dd.pop("env", None)
     pm = prepare_memory([int(x) for x in args.prepare_sizes.split(",")])
     dd["prepare_memory"] = pm
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dd, indent=2) + "\n")
     md = write_dedup_md(dd) + "\n" + write_prepare_md(pm)
-    (RESULTS / "preprocess_dedup.md").write_text("# Preprocessing benchmark: dedup memory\n\n" + md)
+    write_pair("preprocess_dedup", dd, "# Preprocessing benchmark: dedup memory\n\n" + md)
     if args.only_dedup:
         print(md)
         return 0
-    res: dict = {"machine": machine_summary(),
-                 "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    res: dict = {}
     res["sentences"] = sentence_accuracy(GOLD)
     res["sentences_heldout"] = sentence_accuracy(HELDOUT)
     data = shared_data_dir(args.data_dir)
@@ -426,11 +425,8 @@ def main(argv=None) -> int:
         print(f"{data} not found: only the sentence benchmark was run", file=sys.stderr)
     res["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["dedup_memory"] = dd
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "preprocess.json").write_text(json.dumps(res, indent=2) + "\n")
     md = write_md(res) + "\n" + write_dedup_md(dd) + "\n" + write_prepare_md(pm)
-    (RESULTS / "preprocess.md").write_text(md)
-    print(md)
+    write_pair("preprocess", res, md, echo=True)
     return 0
 
 

@@ -25,8 +25,10 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "experiments"))
 SHARED = Path(os.environ.get("NEWSML_DATA_DIR", REPO / ".." / "shared" / "data")).resolve()
-RESULTS = REPO / "experiments" / "results"
+
+from _results import write_pair  # noqa: E402
 
 
 def main() -> dict:
@@ -61,9 +63,6 @@ def main() -> dict:
         if name != base:
             d = correct[name] - correct[base]
             out["systems"][name]["minus_baseline"] = bootstrap_ci(d, seed=0).to_dict()
-    out["machine"] = {"cpus": os.cpu_count(), "load_avg_1min": os.getloadavg()[0]}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "tfidf_vs_linearsvc.json").write_text(json.dumps(out, indent=2) + "\n")
     lines = ["# Default tfidf vs TF-IDF + LinearSVC on BBC News (`experiments/bench_tfidf_vs_linearsvc.py`)", "",
              f"{out['n']} articles, 5-fold stratified CV (seed 0), same folds for every system; 95% bootstrap CIs.", "",
              "| system | accuracy [95% CI] | minus baseline (paired) [95% CI] | fit+predict s |", "|---|---|---|---|"]
@@ -71,9 +70,7 @@ def main() -> dict:
         a, d = s["accuracy"], s.get("minus_baseline")
         diff = f"{d['value']:+.4f} [{d['low']:+.4f}, {d['high']:+.4f}]" if d else "-"
         lines.append(f"| {name} | {a['value']:.4f} [{a['low']:.4f}, {a['high']:.4f}] | {diff} | {s['fit_predict_seconds']} |")
-    lines += ["", f"Machine: {out['machine']['cpus']} shared CPUs, 1-minute load {out['machine']['load_avg_1min']:.1f}.", ""]
-    (RESULTS / "tfidf_vs_linearsvc.md").write_text("\n".join(lines))
-    print("\n".join(lines))
+    write_pair("tfidf_vs_linearsvc", out, "\n".join(lines), echo=True)
     return out
 
 

@@ -29,8 +29,10 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "experiments"))
 SHARED = Path(os.environ.get("NEWSML_DATA_DIR", REPO / ".." / "shared" / "data")).resolve()
-RESULTS = REPO / "experiments" / "results"
+
+from _results import write_pair  # noqa: E402
 
 #: candidate settings (everything else at the classifier's defaults)
 CANDIDATES = {
@@ -106,9 +108,6 @@ def main() -> dict:
         row["mean_accuracy"] = float(np.mean([row[ds]["accuracy"]["value"] for ds in data]))
         out["candidates"][name] = row
         print(name, {ds: round(row[ds]["accuracy"]["value"], 4) for ds in data}, flush=True)
-    out["machine"] = {"cpus": os.cpu_count(), "load_avg_1min": os.getloadavg()[0]}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "select_tfidf_defaults.json").write_text(json.dumps(out, indent=2) + "\n")
     lines = ["# Choosing tfidf's default features (`experiments/select_tfidf_defaults.py`)", "",
              f"Accuracy under {out['protocol']}: BBC {out['n']['bbc']} texts, AG News {out['n']['ag_news']} "
              "(seed-0 subsample); outer test folds unseen. Paired bootstrap 95% CIs vs the old default.", "",
@@ -125,9 +124,7 @@ def main() -> dict:
         b, a = row["bbc"], row["ag_news"]
         lines.append(f"| {name} | {f(b['accuracy'])} | {g(b.get('minus_old_default'))} | {f(a['accuracy'])} | "
                      f"{g(a.get('minus_old_default'))} | {row['mean_accuracy']:.4f} | {b['seconds'] + a['seconds']:.0f} |")
-    lines += ["", f"Machine: {out['machine']['cpus']} shared CPUs, 1-minute load {out['machine']['load_avg_1min']:.1f}.", ""]
-    (RESULTS / "select_tfidf_defaults.md").write_text("\n".join(lines))
-    print("\n".join(lines))
+    write_pair("select_tfidf_defaults", out, "\n".join(lines), echo=True)
     return out
 
 

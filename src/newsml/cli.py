@@ -63,11 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summarize", help="summarise documents")
     s.add_argument("inputs", nargs="+", help="files or folders")
     s.add_argument("--method", default=None, help="summariser name (default: the default summariser)")
-    s.add_argument("--model", default=None, help="checkpoint name/path (seq2seq) or saved summariser directory")
+    s.add_argument("--model", default=None, help="saved summariser directory, summariser name, or checkpoint name/path (seq2seq)")
     g = s.add_mutually_exclusive_group()
     g.add_argument("--max-sentences", type=int, default=None)
     g.add_argument("--max-words", type=int, default=None)
-    s.add_argument("--focus", default=None, help="comma-separated topic labels to focus on")
+    s.add_argument("--focus", default=None, help="comma-separated topic labels to focus on (an unknown label is an error; "
+                   "an item with spaces is a free-text query)")
     s.add_argument("--max-input-chars", type=int, default=None,
                    help="characters of a document that are split and scored (default 200000; 0: no cap)")
     s.add_argument("--max-input-sentences", type=int, default=None,

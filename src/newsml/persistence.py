@@ -40,6 +40,7 @@ newsml.errors.ModelLoadError: .../newsml_classifier.json: class 'subprocess:Pope
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ from newsml.errors import ConfigError, InputError, ModelLoadError
 from newsml.utils import jsonable_params
 
 __all__ = ["CLASSIFIER_CONFIG", "SUMMARIZER_CONFIG", "WEIGHTS_FILE", "save_component", "load_component",
-           "read_config", "registered_class", "jsonable_params", "component_header"]
+           "read_config", "registered_class", "jsonable_params", "component_header", "check_param_types"]
 
 CLASSIFIER_CONFIG = "newsml_classifier.json"
 SUMMARIZER_CONFIG = "newsml_summarizer.json"
@@ -80,12 +81,43 @@ def config_file(path: str | Path, kind: str) -> Path:
     return Path(path) / _CONFIG_FILES[kind]
 
 
+def saved_kind(path: str | Path) -> str | None:
+    """``"classifier"`` or ``"summarizer"`` when folder ``path`` holds a saved component of that kind, else None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from newsml.summarize.lead import LeadSummarizer
+    >>> saved_kind(save_component(LeadSummarizer(), tempfile.mkdtemp(), "summarizer")), saved_kind(tempfile.mkdtemp())
+    ('summarizer', None)
+    """
+    return next((kind for kind in _CONFIG_FILES if config_file(path, kind).is_file()), None)
+
+
 def load_saved_folder(path: str | Path, kind: str, option: str):
     """Load the component of ``kind`` saved in folder ``path``, named by command-line ``option``.
 
-    A folder without the config file is an :class:`~newsml.errors.InputError` that says how to make one.
+    A folder without the config file is an :class:`~newsml.errors.InputError` that says how to make one,
+    or, when the folder holds the other kind of component, which command takes it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from newsml.summarize.lead import LeadSummarizer
+    >>> folder = save_component(LeadSummarizer(), tempfile.mkdtemp(), "summarizer")
+    >>> type(load_saved_folder(folder, "summarizer", "--model")).__name__
+    'LeadSummarizer'
+    >>> load_saved_folder(folder, "classifier", "--model")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    newsml.errors.InputError: --model ...: holds a saved summarizer, not a classifier; use it with `newsml summarize --model`
     """
     if not config_file(path, kind).exists():
+        other = saved_kind(path)
+        if other is not None:
+            command = "classify" if other == "classifier" else "summarize"
+            raise InputError(f"{option} {path}: holds a saved {other}, not a {kind}; use it with "
+                             f"`newsml {command} --model`")
         what = "clf.save(dir)" if kind == "classifier" else "s.save(dir)"
         raise InputError(f"{option} {path}: folder has no {_CONFIG_FILES[kind]}; save a {kind} there with {what}")
     return load_component(path, kind)
@@ -172,6 +204,98 @@ def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: JSON types a saved value may have for each annotation name (int is fine for float; Path is saved as str)
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,), "float": (int, float), "bool": (bool,), "str": (str,), "None": (type(None),),
+    "NoneType": (type(None),), "Path": (str,), "PathLike": (str,), "list": (list, tuple), "tuple": (list, tuple),
+    "set": (list, tuple), "frozenset": (list, tuple), "Sequence": (list, tuple), "List": (list, tuple),
+    "Tuple": (list, tuple),
+    "dict": (dict,), "Dict": (dict,), "Mapping": (dict,),
+}
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside brackets."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == sep and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [p.strip() for p in parts + [cur]]
+
+
+def _annotation_types(text: str) -> tuple[type, ...] | None:
+    """JSON types allowed by annotation ``text`` (``"int | None"``, ``"Optional[float]"``...); None: anything."""
+    text = re.sub(r"\b(typing|os|pathlib)\.", "", text.strip().strip("'\""))
+    wrapped = re.fullmatch(r"(Optional|Union)\[(.*)\]", text)
+    parts = _split_top(wrapped.group(2), ",") + (["None"] if wrapped.group(1) == "Optional" else []) \
+        if wrapped else _split_top(text, "|")
+    if len(parts) > 1 or wrapped:
+        out: tuple[type, ...] = ()
+        for part in parts:
+            types = _annotation_types(part)
+            if types is None:
+                return None
+            out += types
+        return out
+    return _JSON_TYPES.get(text.split("[", 1)[0].strip())
+
+
+def _allowed_types(param) -> tuple[type, ...] | None:
+    """JSON types a saved value of ``param`` (an ``inspect.Parameter``) may have; None when anything goes."""
+    ann = param.annotation
+    if ann is not param.empty:
+        return _annotation_types(ann.__name__ if isinstance(ann, type) else str(ann))
+    default = param.default
+    if default is param.empty or default is None:
+        return None
+    if isinstance(default, bool):
+        return (bool,)
+    if isinstance(default, (int, float)):
+        return (int, float)
+    return next((types for base, types in ((str, (str,)), ((list, tuple), (list, tuple)), (dict, (dict,)))
+                 if isinstance(default, base)), None)
+
+
+def check_param_types(klass, params: dict[str, Any], where: str) -> None:
+    """Raise :class:`ModelLoadError` naming ``where`` and the key when a saved param has the wrong JSON type.
+
+    Each value is checked against the ``__init__`` parameter's annotation (or, without one, its default's
+    type): int, float (an int is fine), bool, str (also for paths), None, list (for lists and tuples) and
+    dict. Parameters whose annotation names anything else (a class, ``Any``, a callable) are not checked.
+
+    Examples
+    --------
+    >>> from newsml.summarize.lead import LeadSummarizer
+    >>> check_param_types(LeadSummarizer, {"default_sentences": 2, "dedup_threshold": 1}, "cfg.json")
+    >>> check_param_types(LeadSummarizer, {"default_sentences": "three"}, "cfg.json")
+    Traceback (most recent call last):
+    ...
+    newsml.errors.ModelLoadError: cfg.json: params: 'default_sentences' is "three" (a JSON string); LeadSummarizer expects int
+    """
+    import inspect
+
+    try:
+        sig = inspect.signature(klass).parameters
+    except (TypeError, ValueError):
+        return
+    names = {bool: "true/false", int: "a JSON integer", float: "a JSON number", str: "a JSON string",
+             list: "a JSON list", dict: "a JSON object", type(None): "null"}
+    for key, value in params.items():
+        types = _allowed_types(sig[key]) if key in sig else None
+        if types is None or (isinstance(value, types) and not (isinstance(value, bool) and bool not in types)):
+            continue
+        ann = sig[key].annotation
+        expected = (ann.__name__ if isinstance(ann, type) else str(ann)) if ann is not sig[key].empty \
+            else f"a {type(sig[key].default).__name__} like its default {sig[key].default!r}"
+        raise ModelLoadError(f"{where}: params: {key!r} is {json.dumps(value)} ({names.get(type(value), type(value).__name__)}); "
+                             f"{getattr(klass, '__name__', klass)} expects {expected}")
+
+
 def load_arrays(path: str | Path) -> dict[str, Any]:
     """The arrays in ``path/weights.safetensors`` (empty when absent); a corrupt file names itself."""
     weights = Path(path) / WEIGHTS_FILE
@@ -205,6 +329,8 @@ def load_component(path: str | Path, kind: str, **overrides: Any):
     params = _restore_tuples(klass, {**config.get("params", {}), **overrides})
     try:
         check_params(klass, params, where=f"{cfg_file}: params")
+        check_param_types(klass, {k: v for k, v in config.get("params", {}).items() if k not in overrides},
+                          str(cfg_file))
         obj = klass(**params)
     except ConfigError as exc:
         raise ModelLoadError(str(exc)) from None

@@ -99,6 +99,27 @@ def cut_words(text: str, n: int) -> str:
     return "".join(out).strip()
 
 
+# Chinese and Japanese (Han, kana, CJK and full-width punctuation): sentences follow each other with no space.
+_CJK_RE = re.compile("[\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                     "\uff00-\uffef\U00020000-\U0002fa1f]")
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """The sentences as one text: a space between them, none where a Chinese/Japanese sentence meets another.
+
+    >>> join_sentences(["谈判破裂了。", "双方将于周一再次会面。"])
+    '谈判破裂了。双方将于周一再次会面。'
+    >>> join_sentences(["交渉は決裂した。", "Talks failed.", "Both sides left."])
+    '交渉は決裂した。 Talks failed. Both sides left.'
+    """
+    out = ""
+    for sent in sentences:
+        if out and sent and not (_CJK_RE.match(out[-1]) and _CJK_RE.match(sent[0])):
+            out += " "
+        out += sent
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _script_of(ch: str) -> str:
     try:

@@ -237,3 +237,20 @@ def test_saved_component_folders_work_like_names(tmp_path):
     assert read_output(by_dir.out).equals(read_output(by_name.out))
     assert by_dir.manifest["components"]["summarizer"]["saved_dir_sha256"]
     assert by_dir.manifest["fingerprint"] != by_name.manifest["fingerprint"]
+
+
+def test_tally_counts_duplicate_ids_across_parts(tmp_path):
+    """Duplicate ids are counted over all parts (Arrow-side count), with failures and their reasons."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsml.corpus.store import tally_outputs
+
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "error": [None, "bad input (x)", None]}),
+                   tmp_path / "part-00000.parquet")
+    pq.write_table(pa.table({"id": ["c", "d", "a", "a"], "error": [None, None, None, None]}),
+                   tmp_path / "part-00001.parquet")
+    t = tally_outputs(tmp_path)
+    assert (t["rows"], t["ok"], t["failed"], t["duplicate_ids"], t["parts"]) == (7, 6, 1, 3, 2)
+    assert t["failure_reasons"] == {"bad input": 1}
+    assert t["failure_examples"] == [{"id": "b", "error": "bad input (x)"}]

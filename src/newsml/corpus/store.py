@@ -186,24 +186,35 @@ def read_output(out_dir: str | Path, columns: list[str] | None = None):
 
 def tally_outputs(out_dir: str | Path, max_examples: int = 100) -> dict[str, Any]:
     """Counts over every part: rows, ok, failed, duplicate ids, failure reasons and examples."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     rows = failed = 0
-    ids: Counter = Counter()
+    # ids stay Arrow strings (about 12 bytes per id, not a Python object each): the count stays small at
+    # tens of millions of rows
+    id_chunks: list = []
     reasons: Counter = Counter()
     examples: list[dict[str, str]] = []
     for path in part_paths(out_dir):
         t = pq.read_table(path, columns=["id", "error"])
-        ids.update(t.column("id").to_pylist())
+        id_chunks.extend(t.column("id").chunks)
         rows += t.num_rows
-        for doc_id, err in zip(t.column("id").to_pylist(), t.column("error").to_pylist()):
+        errors = t.column("error")
+        if errors.null_count == len(errors):
+            continue
+        for doc_id, err in zip(t.column("id").to_pylist(), errors.to_pylist()):
             if err is None:
                 continue
             failed += 1
             reasons[re.sub(r"\d+", "N", err.split(" (")[0])[:120]] += 1
             if len(examples) < max_examples:
                 examples.append({"id": doc_id, "error": err})
-    dup = sum(c - 1 for c in ids.values() if c > 1)
+    dup = 0
+    if id_chunks:
+        all_ids = pa.chunked_array(id_chunks, type=id_chunks[0].type)
+        dup = len(all_ids) - len(pc.unique(all_ids))
+        del all_ids, id_chunks
     return {"rows": rows, "ok": rows - failed, "failed": failed, "duplicate_ids": dup,
             "failure_reasons": dict(reasons.most_common()), "failure_examples": examples,
             "parts": len(part_paths(out_dir))}

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsml.errors import ConfigError
-from newsml.scripts import count_words, cut_words, words
+from newsml.scripts import count_words, cut_words, join_sentences, words
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -83,4 +83,4 @@ def select(sentences: Sequence[str], order: Sequence[int], k: int, max_words: in
         best = order[0]
         return [best], cut_words(sentences[best], max_words)
     chosen.sort()
-    return chosen, " ".join(sentences[i] for i in chosen)
+    return chosen, join_sentences([sentences[i] for i in chosen])

@@ -18,7 +18,6 @@ $ newsml summarize seeds/ --focus diplomatic_rupture
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from newsml import clitools
@@ -28,23 +27,24 @@ from newsml.errors import InputError, NewsmlError, RegistryError
 def build_summarizer(method: str | None, model: str | None):
     """The summariser the CLI options ask for.
 
-    ``--model`` is a saved summariser directory (loaded as is), a checkpoint for ``seq2seq`` (also
-    chosen when ``--model`` is given without ``--method`` and is not a saved summariser), or the
-    sentence encoder of the embedding methods. An unknown ``--method`` names the closest one.
+    ``--model`` is, as for ``newsml classify --model`` and ``newsml annotate``, a saved component folder
+    (:func:`newsml.persistence.load_saved_folder`: a saved summariser is loaded as is, a saved classifier
+    is an error saying so) or a registered summariser name (when there is no ``--method``); otherwise a
+    checkpoint for ``seq2seq`` (chosen when there is no ``--method``), or the sentence encoder of the
+    embedding methods. An unknown ``--method`` names the closest one.
     """
     import newsml
+    from newsml.persistence import load_saved_folder, saved_kind
     from newsml.summarize import DEFAULT_SUMMARIZER
-    from newsml.summarize.base import CONFIG_FILE, load_summarizer
 
-    if model and (Path(model) / CONFIG_FILE).exists():
-        return load_summarizer(model)
-    if model and (Path(model) / "newsml_classifier.json").exists():
-        raise InputError(f"--model {model}: holds a saved classifier, not a summariser; use it with "
-                         "`newsml classify --model`")
+    registry = newsml.summarize.summarizers
+    if model and saved_kind(model):
+        return load_saved_folder(model, "summarizer", "--model")
+    if model and method is None and model in registry.names():
+        method, model = model, None
     if model and method is None:
         method = "seq2seq"
     method = method or DEFAULT_SUMMARIZER
-    registry = newsml.summarize.summarizers
     try:
         canonical = registry.canonical(method)
     except RegistryError as exc:
@@ -110,9 +110,13 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
     clitools.check_inputs(args.inputs)  # fail on a missing input before loading any model
     _check_lengths(args)
+    focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
+    if focus:
+        from newsml.summarize.focus import check_focus_labels
+
+        check_focus_labels(focus, "--focus")
     summarizer = build_summarizer(args.method, args.model)
     set_caps(summarizer, getattr(args, "max_input_chars", None), getattr(args, "max_input_sentences", None))
-    focus = [f.strip() for f in args.focus.split(",") if f.strip()] if getattr(args, "focus", None) else None
     limits = {"max_sentences": args.max_sentences, "max_words": args.max_words, "focus": focus}
     log = clitools.BatchLog()
     report = ReadReport()

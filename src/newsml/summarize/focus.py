@@ -11,6 +11,11 @@ Examples
 ['elections', 'flood relief']
 >>> minmax(np.array([2.0, 4.0, 3.0])).tolist()
 [0.0, 1.0, 0.5]
+>>> check_focus_labels(["election", "peace talks"], "--focus")  # a known label and a free-text query
+>>> check_focus_labels(["elektion"], "--focus")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+newsml.errors.InputError: --focus: unknown topic label 'elektion' (did you mean 'election'?); known labels: ...
 """
 
 from __future__ import annotations
@@ -37,6 +42,24 @@ def _taxonomy():
         return load_taxonomy("news_events")
     except Exception:  # noqa: BLE001 - taxonomy missing: labels are used as plain queries
         return None
+
+
+def check_focus_labels(focus: Sequence[str], option: str = "focus") -> None:
+    """Raise :class:`~newsml.errors.InputError` for an item written as a label (no spaces) that is not a topic id.
+
+    Items with a space are free-text queries and always pass; so does everything when the taxonomy is missing.
+    """
+    tax = _taxonomy()
+    if tax is None:
+        return
+    from newsml.clitools import did_you_mean
+    from newsml.errors import InputError
+
+    ids = list(tax.ids)
+    for item in focus:
+        if item.split() == [item] and item not in ids:
+            raise InputError(f"{option}: unknown topic label {item!r}{did_you_mean(item, ids)}; known labels: "
+                             f"{', '.join(ids)} (a query with spaces is used as free text)")
 
 
 def focus_queries(focus: Sequence[str] | str | None) -> list[str]:
