@@ -367,7 +367,7 @@ def main(argv=None):
     ap.add_argument("--train", action="store_true", help="retrain the shipped supervised model first")
     ap.add_argument("--quick", action="store_true", help="no embedding methods (fast check)")
     ap.add_argument("--systems", default=None, help="comma-separated systems (default: all)")
-    ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--out", default=None, help="results folder (default experiments/results, or $NEWSML_RESULTS_DIR)")
     ap.add_argument("--name", default="summarize", help="base name of the result files in --out")
     args = ap.parse_args(argv)
 
@@ -443,11 +443,14 @@ def main(argv=None):
             print(setting, name, f"{wall} docs/s, {cpu} docs/CPU-s", flush=True)
         block["speed_vs_sumy"] = speed_ratios(block)
         results["settings"][setting] = block
-    out = Path(args.out)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _results import RESULTS as default_results
+
+    out = Path(args.out or default_results)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{args.name}.json").write_text(json.dumps(results, indent=2))
-    (out / f"{args.name}.md").write_text(to_markdown(results))
-    print((out / f"{args.name}.md").read_text())
+    from _results import write_pair  # the environment record + atomic JSON/MD pair of every benchmark
+
+    write_pair(args.name, results, to_markdown(results), results_dir=out, echo=True)
     return 0
 
 

@@ -16,7 +16,7 @@ Usage (``4b0bc37`` = the splitter before the speed-up)::
     PYTHONPATH=/tmp/before/src python experiments/check_split_equality.py --dump /tmp/splits_before.json \
         --n-cnndm 1000 --n-bbc 2225 --n-xsum 1000
     python experiments/check_split_equality.py --compare /tmp/splits_before.json --n-cnndm 1000 --n-bbc 2225 \
-        --n-xsum 1000 --out experiments/results/split_equality.md
+        --n-xsum 1000 --name split_equality --notes experiments/split_equality_notes.md
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "experiments"))
 SHARED = ROOT.parent / "shared" / "data"
 
 
@@ -71,7 +72,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dump", help="write the current splits here")
     ap.add_argument("--compare", help="compare the current splits with this dump")
-    ap.add_argument("--out", help="write the comparison report (markdown) here")
+    ap.add_argument("--name", help="write the comparison as experiments/results/<name>.json/.md")
+    ap.add_argument("--results-dir", default=None, help="results folder (default experiments/results)")
+    ap.add_argument("--notes", help="a Markdown file appended to the report (the explanation of the differences)")
     ap.add_argument("--show", action="store_true", help="print the differing sentences on stderr")
     ap.add_argument("--n-cnndm", type=int, default=500)
     ap.add_argument("--n-bbc", type=int, default=300)
@@ -128,8 +131,16 @@ def main(argv=None) -> int:
                   file=sys.stderr)
     report = "\n".join(lines) + "\n"
     print(report)
-    if args.out:
-        Path(args.out).write_text(report)
+    if args.name:
+        from _results import write_pair  # the environment record + atomic JSON/MD pair of every benchmark
+
+        payload = {"by_source": {src: dict(zip(("docs", "identical_split_sentences", "identical_split_document",
+                                                "identical_limit5"), r)) for src, r in by_source.items()},
+                   "cpu_s": {"before": before.get("cpu_s"), "after": cpu},
+                   "differences": [{"source": src, "index": i, "key": key, "sentences_before": len(b),
+                                    "sentences_after": len(a)} for src, i, key, b, a in diffs]}
+        write_pair(args.name, payload, report + (Path(args.notes).read_text() if args.notes else ""),
+                   results_dir=args.results_dir)
     return 0 if not diffs else 1
 
 
