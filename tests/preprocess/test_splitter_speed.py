@@ -74,6 +74,11 @@ def test_harmless_ends_skip_pysbd_only_when_nothing_else_can_end_a_sentence():
     assert S._only_harmless_ends("U.S. troops and Capt. Amina Sow left the D.C. area at 9 a.m. today.", 0)
     assert not S._only_harmless_ends("He lives in the U.S. The rest stayed.", 0)  # capital after U.S.
     assert not S._only_harmless_ends("Capt. Sow left. The rest stayed.", 0)
+    # initials before a name, except where pysbd may end a sentence (a.m./p.m., U.S. + a sentence starter)
+    assert S._only_harmless_ends("The U.S. Congress and George A. Romero met.", 0)
+    assert not S._only_harmless_ends("It opened at 9 a.m. Monday crowds came.", 0)
+    assert not S._only_harmless_ends("They flew to the U.S. The rest stayed.", 0)
+    assert not S._only_harmless_ends("It was grade-A. Nobody complained.", 0)  # pysbd's rule needs a space
     # end marks inside a quotation are masked by pysbd, unless a capital follows the closing quote
     assert S._only_harmless_ends('"We lost. It hurts," she said of the vote.', 0)
     assert not S._only_harmless_ends('"We lost. It hurts" Nobody spoke after that.', 0)

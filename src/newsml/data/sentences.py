@@ -185,7 +185,9 @@ def _segmenter():
 def _paragraph_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if "\n\n\n" in text:  # (the regex scan costs as much as the rest of this function)
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    text = text.strip()
     return [line for line in _unwrap(text).split("\n") if line.strip()]
 
 
@@ -368,6 +370,30 @@ _INITIALISM_GOING_ON = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?= [a-z0-9]
 _TITLE_BEFORE_NAME = re.compile(r"(?:^|(?<=[\s(\"'“‘\[]))([A-Za-z]+)\. (?=[A-Z])")
 
 
+# initials before a capitalised word (``U.S. Congress``, ``George A. Romero``): pysbd masks their full stops
+# (its multi-period and single-letter rules) and only ends a sentence after ``a.m.``/``p.m.`` or after
+# ``U.S.``/``U.K.``/``E.U.``/``U.S.A.`` followed by one of its sentence starters (``U.S. The``)
+_INITIALS_BEFORE_NAME = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,}) (?=([A-Z][A-Za-z]*))"
+                                   r"|(?:(?<=\s)|^)([A-Z]\.) (?=([A-Z][A-Za-z]*))")
+_PYSBD_RESTORED = {"U.S.", "U.K.", "E.U.", "U.S.A.", "I.V.", "i.v."}
+
+
+@lru_cache(maxsize=1)
+def _pysbd_sentence_starters() -> frozenset[str]:
+    from pysbd.lang.english import English
+
+    return frozenset(English.AbbreviationReplacer.SENTENCE_STARTERS)
+
+
+def _initials_go_on(m: re.Match) -> bool:
+    initials, nxt = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    if initials.replace(".", "").lower() in ("am", "pm"):
+        return False
+    if initials in _PYSBD_RESTORED or initials == "I.":
+        return nxt not in _pysbd_sentence_starters()
+    return True
+
+
 _ENCLOSED = re.compile(r'"[^"]+"|“[^”]+”|\([^()]+\)|\[[^\]]+\]')
 _QUOTE_THEN_CAPITAL = re.compile(r'["”\')\]]\s+\W*[A-Z0-9]')
 
@@ -387,6 +413,8 @@ def _only_harmless_ends(piece: str, pos: int) -> bool:
         if spans is None:
             spans = [x.span() for x in _INITIALISM_GOING_ON.finditer(piece)]
             spans += [x.span() for x in _TITLE_BEFORE_NAME.finditer(piece) if x.group(1).lower() in _TITLES]
+            spans += [x.span(1) if x.group(1) else x.span(3) for x in _INITIALS_BEFORE_NAME.finditer(piece)
+                      if _initials_go_on(x)]
             # inside a quotation or brackets pysbd masks every end mark (its BetweenPunctuation), as long
             # as the match stays inside (a closing quote followed by a capital may end a sentence)
             # (pysbd also ends a sentence after a closing quote followed by a capital, with no end mark)
