@@ -26,12 +26,17 @@ lead and furniture removal are part of what is measured. Systems:
 Scoring: Google ``rouge-score`` (``use_stemmer=True``), F1 per document; ROUGE-Lsum on newsml sentences
 joined by newlines. 95 % CIs: percentile bootstrap over documents (newsml.evaluate.bootstrap_ci, 1,000
 resamples); "vs lead-3" is a paired bootstrap of the ROUGE-1 difference (newsml.evaluate.paired_bootstrap).
-Speed: docs/s end to end from raw text (sentence splitting included), median of ``--repeats`` timings
-on the first ``--n-speed`` documents, every system on the same documents in the same run, 1 thread.
+Speed: docs/s end to end from raw text (sentence splitting included) and docs per CPU-second of the
+process, median of ``--repeats`` rounds on the first ``--n-speed`` documents; each round runs every system
+once, one after the other (interleaved, so load changes hit all alike), 1 thread. The report gives each
+newsml system's speed over the faster of sumy LexRank/TextRank (issue 10: at least 2x).
 
 Usage::
 
     python experiments/bench_summarize.py [--n 500] [--n-speed 100] [--train] [--quick]
+    # the speed pass of experiments/results/summarize_speed.md
+    python experiments/bench_summarize.py --settings cnndm --n 200 --n-speed 200 --repeats 3 \
+        --systems lead-3,lead,textrank,lexrank,supervised,sumy-lexrank,sumy-textrank --name summarize_speed
 
 ``--train`` first retrains the shipped supervised model (newsml.summarize.train.train_default).
 """
@@ -281,6 +286,38 @@ def timed(system, docs, limits, repeats):
     return len(docs) / statistics.median(times), len(docs) / max(1e-9, statistics.median(cpu))
 
 
+def speed_pass(systems, docs, limits, repeats):
+    """Docs/s and docs per CPU-second of each system, median of ``repeats`` rounds.
+
+    Each round runs every system once on the same documents, one after the other (interleaved), so that
+    a change in machine load hits all systems alike. End to end from raw text (splitting included).
+    """
+    times = {name: ([], []) for name, system in systems.items() if not isinstance(system, Oracle)}
+    for name in times:  # warm-up: imports, model loading, compiled regexes
+        run_system(systems[name], docs[:3], limits, presplit=False)
+    for _ in range(repeats):
+        for name, (wall, cpu) in times.items():
+            t, c = time.perf_counter(), time.process_time()
+            run_system(systems[name], docs, limits, presplit=False)
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+    return {name: (round(len(docs) / statistics.median(w), 1), round(len(docs) / max(1e-9, statistics.median(c)), 1))
+            for name, (w, c) in times.items()}
+
+
+def speed_ratios(block):
+    """Speed of each newsml system over the faster sumy system (docs/s and docs/CPU-s) in one setting."""
+    rows = block["systems"]
+    sumy = [rows[k] for k in ("sumy-lexrank", "sumy-textrank") if rows.get(k, {}).get("docs_per_s")]
+    if not sumy:
+        return {}
+    best_wall = max(r["docs_per_s"] for r in sumy)
+    best_cpu = max(r["docs_per_cpu_s"] for r in sumy)
+    return {name: {"x_wall": round(r["docs_per_s"] / best_wall, 2), "x_cpu": round(r["docs_per_cpu_s"] / best_cpu, 2)}
+            for name, r in rows.items() if not name.startswith("sumy") and name not in ("lead-3", "oracle")
+            and r.get("docs_per_s")}
+
+
 def peak_memory(system, docs, limits):
     return round(peak_memory_mib(lambda: run_system(system, docs, limits, presplit=False)), 2)
 
@@ -298,11 +335,11 @@ def system_row(name, system, docs, refs, limits, args, per_doc, before_seen):
     row = {m: ci_dict(v) for m, v in scores.items()}
     row["n_docs"] = len(sub)
     row["avg_words"] = round(float(np.mean([len(p.split()) for p in preds])), 1)
-    sp_docs = speed_docs[: min(len(speed_docs), 30)] if name in ("centroid", "mmr") else speed_docs
-    sp = timed(system, sp_docs, limits, 1 if name in ("centroid", "mmr") else args.repeats)
-    row["docs_per_s"] = None if sp is None else round(sp[0], 1)
-    # CPU time of this process: less sensitive to other jobs on a shared machine
-    row["docs_per_cpu_s"] = None if sp is None else round(sp[1], 1)
+    if name in ("centroid", "mmr"):  # slow (sentence embeddings): one run on at most 30 documents, alone
+        sp = timed(system, speed_docs[: min(len(speed_docs), 30)], limits, 1)
+        row["docs_per_s"] = None if sp is None else round(sp[0], 1)
+        row["docs_per_cpu_s"] = None if sp is None else round(sp[1], 1)
+    # every other system is timed in speed_pass(), interleaved with the others
     if hasattr(system, "_prepare"):
         row["peak_mem_mib"] = peak_memory(system, docs[:20], limits)
     if name != "lead-3" and "lead-3" in per_doc:
@@ -330,7 +367,8 @@ def main(argv=None):
     ap.add_argument("--train", action="store_true", help="retrain the shipped supervised model first")
     ap.add_argument("--quick", action="store_true", help="no embedding methods (fast check)")
     ap.add_argument("--systems", default=None, help="comma-separated systems (default: all)")
-    ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--out", default=None, help="results folder (default experiments/results, or $NEWSML_RESULTS_DIR)")
+    ap.add_argument("--name", default="summarize", help="base name of the result files in --out")
     args = ap.parse_args(argv)
 
     import newsml
@@ -398,14 +436,21 @@ def main(argv=None):
             row, scores = system_row(name, system, docs, refs, limits, args, per_doc, before_seen)
             per_doc[name] = scores
             block["systems"][name] = row
-            print(setting, name, {m: row[m]["value"] for m in METRICS}, row.get("docs_per_s"),
-                  f"{time.perf_counter() - t:.0f}s", flush=True)
+            print(setting, name, {m: row[m]["value"] for m in METRICS}, f"{time.perf_counter() - t:.0f}s", flush=True)
+        timed_systems = {name: built[name] for name in block["systems"] if name not in ("centroid", "mmr")}
+        for name, (wall, cpu) in speed_pass(timed_systems, docs[: args.n_speed], limits, args.repeats).items():
+            block["systems"][name]["docs_per_s"], block["systems"][name]["docs_per_cpu_s"] = wall, cpu
+            print(setting, name, f"{wall} docs/s, {cpu} docs/CPU-s", flush=True)
+        block["speed_vs_sumy"] = speed_ratios(block)
         results["settings"][setting] = block
-    out = Path(args.out)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _results import RESULTS as default_results
+
+    out = Path(args.out or default_results)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "summarize.json").write_text(json.dumps(results, indent=2))
-    (out / "summarize.md").write_text(to_markdown(results))
-    print((out / "summarize.md").read_text())
+    from _results import write_pair  # the environment record + atomic JSON/MD pair of every benchmark
+
+    write_pair(args.name, results, to_markdown(results), results_dir=out, echo=True)
     return 0
 
 
@@ -419,7 +464,9 @@ def to_markdown(results):
              "ROUGE F1 x100 with 95% bootstrap CIs (rouge-score, Porter stemming; Lsum on newsml sentences). "
              "Documents a shipped model trained on are dropped. "
              f"Machine: {results['machine']}. docs/s = end to end from raw text (splitting included), median "
-             f"of {results.get('repeats', 3)} runs (centroid/mmr: 1 run on at most 30 documents), all systems on the same documents in the same run. lead-3 = first sentences of a plain "
+             f"of {results.get('repeats', 3)} rounds, each round running every system once on the same documents "
+             "(interleaved; centroid/mmr: 1 run on at most 30 documents, alone); docs/CPU-s = the same per CPU "
+             "second of the benchmark process (less sensitive to other jobs). lead-3 = first sentences of a plain "
              "regex split of the raw text; oracle = greedy ROUGE oracle (upper bound); supervised = the shipped "
              f"model; default-before = the default shipped before ({BEFORE_COMMIT}); DEFAULT_SUMMARIZER = "
              f"`{results.get('default')}`. centroid/mmr run on fewer documents (see n).", ""]
@@ -440,6 +487,10 @@ def to_markdown(results):
                          f"{_diff(row.get('r1_vs_lead3'))} | {_diff(row.get('r1_vs_lead'))} | "
                          f"{row.get('docs_per_s') or '—'} | {row.get('docs_per_cpu_s') or '—'} | "
                          f"{row.get('peak_mem_mib', '—')} |")
+        ratios = block.get("speed_vs_sumy") or {}
+        if ratios:
+            lines += ["", "Speed over the faster sumy system (x docs/s; x docs/CPU-s): " + ", ".join(
+                f"{name} {r['x_wall']:.2f}x; {r['x_cpu']:.2f}x" for name, r in ratios.items())]
         before = block["systems"].get("default-before", {})
         if before.get("r1_vs_before"):
             lines += ["", f"supervised vs default-before, ROUGE-1: {_diff(before['r1_vs_before'])}"

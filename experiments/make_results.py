@@ -255,7 +255,7 @@ HEADLINES: list[dict] = [
      "baseline": "lead-3", "data": "CNN/DailyMail validation (tokenised, report part), 300 articles, ROUGE-1 F1 x100"},
     {"task": "Summaries, original-form news", "file": "summarize.json",
      "systems": ["settings", "cnndm", "systems"], "metric": "rouge1", "ours": "supervised",
-     "baseline": "lead-3", "data": "CNN/DailyMail validation (original form, held-out records 300-999), 700 articles, ROUGE-1 F1 x100"},
+     "baseline": "lead-3", "data": "CNN/DailyMail validation (original form, held-out records 300-599), 300 articles, ROUGE-1 F1 x100"},
     {"task": "Sentence splitting", "file": "preprocess.json", "systems": ["sentences_heldout"],
      "metric": "exact_match", "ours": "newsml", "baseline": "pysbd", "data": "26 held-out news cases"},
 ]

@@ -48,6 +48,7 @@ _LETTER = rf"[^\W_{_NOSPACE}]"
 #: which ``\w`` does not match: Hindi vowel signs) and an inner apostrophe part (``don't``)
 WORD_RE = re.compile(rf"[{_NOSPACE}]|{_LETTER}(?:{_LETTER}|[{_MARKS}])*(?:['’](?:{_LETTER}|[{_MARKS}])+)?")
 _NOSPACE_RE = re.compile(f"[{_NOSPACE}]")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)?")
 
 
 def words(text: str) -> list[str]:
@@ -58,6 +59,8 @@ def words(text: str) -> list[str]:
     >>> words("सरकार ने घोषणा की")
     ['सरकार', 'ने', 'घोषणा', 'की']
     """
+    if text.isascii():  # the same tokens: on ASCII, WORD_RE is letters/digits with one inner apostrophe part
+        return _ASCII_WORD_RE.findall(text.lower())
     return [w.lower() for w in WORD_RE.findall(text)]
 
 

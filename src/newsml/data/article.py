@@ -65,10 +65,11 @@ def _chunks(paragraph: str, size: int) -> Iterator[str]:
 
 
 def _is_sentence(sentence: str) -> bool:
-    from newsml.scripts import words
+    from newsml.scripts import WORD_RE
 
-    # words of any script (a 2-character Chinese clause counts)
-    return not is_page_furniture(sentence) and len(words(sentence)) >= 2
+    # words of any script (a 2-character Chinese clause counts); stop at the second
+    found = WORD_RE.finditer(sentence)
+    return next(found, None) is not None and next(found, None) is not None and not is_page_furniture(sentence)
 
 
 def split_document(text: str, splitter: Callable[[str], list[str]] | str | None = None,

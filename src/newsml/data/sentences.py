@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from newsml.data.normalize import _RUN_ON, _run_on_repl, _unwrap
 
@@ -58,9 +58,17 @@ _PUNCT_ONLY = re.compile(r"^[\W_]{1,3}$")
 _QUOTE_QUOTE = re.compile(r"(?<=[.!?][\"”'’])\s+(?=[\"“][A-Z])")
 _ELLIPSIS = re.compile(r"(?:(?<=\.\.\.)|(?<=…))\s*(?=[\"“]?[A-Z][a-z])")
 _INITIALISM = re.compile(r"(?<=\b[A-Z]\.[A-Z]\.)\s+(?=([A-Z][a-z]*)\b)")
+_INITIALISM_HINT = re.compile(r"[A-Z]\.[A-Z]\.\s")  # what every _INITIALISM match needs
 # sentence ends of other scripts, which pysbd's English rules do not know: Chinese/Japanese full-width
 # stops (no space follows), the Devanagari danda and the Arabic question mark / Urdu full stop
+_OTHER_SCRIPT_HINT = re.compile(r"[。！？।॥؟۔]")  # what every _OTHER_SCRIPT_END match needs
 _OTHER_SCRIPT_END = re.compile(r"(?<=[。！？])(?![”」』）。！？])\s*|(?<=[。！？][”」』）])\s*|(?<=[।॥؟۔])\s+")
+
+
+@lru_cache(maxsize=1024)
+def _abbr_at_word_start(stripped: str):
+    # pysbd's pattern, compiled once (re's own cache of 512 patterns overflows with pysbd's)
+    return re.compile(rf"(?:^|\s|\r|\n){stripped}", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -69,16 +77,51 @@ def _abbr_with_stop(stripped: str):
     return re.compile(r"(?:^|\s)" + stripped + r"\.", re.IGNORECASE)
 
 
+# a word start (start of text or after whitespace), letters, then a full stop: the only places where an
+# abbreviation of letters alone can match ``(?:^|\s)abbr\.`` (the test pysbd's loop below needs to pass)
+_WORD_STOP = re.compile(r"(?:^|(?<=\s))([a-z]+)\.", re.IGNORECASE)
+# characters that IGNORECASE folds onto ASCII letters (KELVIN SIGN, long s, dotted/dotless i): texts with one
+# take the plain loop, so that the candidate set below stays a superset of what the loop would use
+_CASE_FOLD_ODD = re.compile("[\u212a\u017f\u0130\u0131\u212b]")
+
+
+@lru_cache(maxsize=4)
+def _abbreviation_parts(abbreviations: tuple[str, ...]) -> tuple[dict[str, list[int]], list[int]]:
+    """(positions of each abbreviation of letters only, positions of the others: always checked)."""
+    plain: dict[str, list[int]] = {}
+    others = []
+    for i, a in enumerate(abbreviations):
+        if re.fullmatch(r"[a-z]+", a.strip()):
+            plain.setdefault(a.strip(), []).append(i)
+        else:
+            others.append(i)
+    return plain, others
+
+
 def _fast_abbreviation_search(self, text: str) -> str:
-    """pysbd's ``search_for_abbreviations_in_string`` with a cheap exact pre-check.
+    """pysbd's ``search_for_abbreviations_in_string``, same output, a fraction of the work.
 
     pysbd runs a ``findall`` and one ``re.sub`` per *word* that merely starts with an abbreviation
-    (``a``... ``is``, ``man``, ``may``), which is most of its time on news. Every one of those substitutions
-    only rewrites an abbreviation directly followed by a full stop, so an abbreviation without a ``.`` in
-    it that never appears followed by ``.`` cannot change the text and is skipped. The output is the same.
+    (``a``... ``is``, ``man``, ``may``), and loops over all 188 abbreviations for every piece of text. Every one
+    of those substitutions only rewrites an abbreviation directly followed by a full stop, so an abbreviation
+    that never appears at a word start followed by ``.`` cannot change the text and is skipped. Those that
+    can are found with one regex over the text (the words directly followed by ``.``); abbreviations with a
+    ``.`` inside (``u.s``, ``e.g``) are always checked. They are then processed in pysbd's own order with
+    pysbd's own tests: the replacements only turn ``.`` into ``∯``, so an abbreviation that fails the tests
+    on the original text fails them on the rewritten text too, and the output is the same.
     """
+    abbreviations = self.lang.Abbreviation.ABBREVIATIONS
     lowered = text.lower()
-    for abbr in self.lang.Abbreviation.ABBREVIATIONS:
+    if "." not in text:
+        return text  # every replacement below needs a full stop after the abbreviation
+    if _CASE_FOLD_ODD.search(text) is None:
+        plain, others = _abbreviation_parts(tuple(abbreviations))
+        found = {w.lower() for w in _WORD_STOP.findall(text)}
+        todo = sorted(others + [i for w in found if w in plain for i in plain[w]])  # pysbd's order
+        candidates = [abbreviations[i] for i in todo]
+    else:
+        candidates = abbreviations
+    for abbr in candidates:
         stripped = abbr.strip()
         if stripped not in lowered:
             continue
@@ -86,7 +129,7 @@ def _fast_abbreviation_search(self, text: str) -> str:
             continue
         if _abbr_with_stop(stripped).search(text) is None:
             continue
-        abbrev_match = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
+        abbrev_match = _abbr_at_word_start(stripped).findall(text)
         if not abbrev_match:
             continue
         # pysbd's look-behind has literal braces, so this is empty unless the text has them
@@ -96,13 +139,40 @@ def _fast_abbreviation_search(self, text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4)
+def _boundary_regex(starters: tuple[str, ...]) -> re.Pattern:
+    sent_starters = "|".join(rf"(?=\s{word}\s)" for word in starters)
+    return re.compile(rf"(U∯S|U\.S|U∯K|E∯U|E\.U|U∯S∯A|U\.S\.A|I|i.v|I.V)∯({sent_starters})")
+
+
+@cache
+def _compiled(pattern):
+    return re.compile(pattern)
+
+
+def _fast_apply(self, *rules):
+    """pysbd's ``Text.apply`` with each rule's pattern compiled once (``re.sub(pattern, ...)`` looks the
+    pattern up in ``re``'s cache on every call, a third of pysbd's time on short pieces). Same output."""
+    for rule in rules:
+        self = _compiled(rule.pattern).sub(rule.replacement, self)
+    return self
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     import pysbd
+    import pysbd.utils
     from pysbd.lang.english import English
+
+    pysbd.utils.Text.apply = _fast_apply  # same output (see _fast_apply), for every user of pysbd
 
     class _Replacer(English.AbbreviationReplacer):
         search_for_abbreviations_in_string = _fast_abbreviation_search
+
+        def replace_abbreviation_as_sentence_boundary(self):
+            # pysbd's method, with its regex built once instead of on every call
+            self.text = _boundary_regex(tuple(self.SENTENCE_STARTERS)).sub("\\1.", self.text)
+            return self.text
 
     class _NewsEnglish(English):
         AbbreviationReplacer = _Replacer
@@ -115,7 +185,9 @@ def _segmenter():
 def _paragraph_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if "\n\n\n" in text:  # (the regex scan costs as much as the rest of this function)
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    text = text.strip()
     return [line for line in _unwrap(text).split("\n") if line.strip()]
 
 
@@ -137,6 +209,9 @@ def pysbd_sentences(text: str) -> list[str]:
 
 _SAFE_CUT = re.compile(r"(?<=[a-z]{3}[.!?]) (?=[A-Z][a-z])")
 _CHUNK = 2000
+# what every _RUN_ON match needs (an end mark with no space before what its look-ahead wants); one pattern
+# per mark, because a pattern that starts with a literal is searched much faster than one with a class
+_RUN_ON_HINTS = tuple(re.compile(re.escape(c) + r"['\"]?(?:[A-Z\"][a-z]|\"[A-Z]|[A-Z]{2}|[AI] )") for c in ".!?")
 
 
 def _chunks(line: str) -> list[str]:
@@ -159,13 +234,88 @@ def _chunks(line: str) -> list[str]:
     return out
 
 
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+_WORD_OPENERS = frozenset("(\"'“‘[")
+
+
+def _last_word(prev: str) -> str | None:
+    """``_LAST_WORD.search(prev).group(1)`` (None when it does not match), read from the end of ``prev``.
+
+    The pattern ends in ``\\.$`` after letters and dots only, so the only possible match is the trailing run
+    of letters and dots, preceded by the start of the text, white space or an opening quote/bracket.
+    """
+    if not prev.endswith(".") or prev.endswith("\n"):
+        m = _LAST_WORD.search(prev)
+        return m.group(1) if m else None
+    i = len(prev)
+    while i and prev[i - 1] in _WORD_CHARS:
+        i -= 1
+    if len(prev) - i < 2 or not prev[i].isascii() or not prev[i].isalpha():
+        return None
+    if i and not (prev[i - 1] in _WORD_OPENERS or prev[i - 1].isspace()):
+        return None
+    return prev[i:-1]
+
+
+_LAZY_MIN = 8 * _CHUNK  # single lines longer than this are normalised and cut as they are read
+_SPACE = re.compile(r"\s")
+
+
+def _lazy_chunks(raw: str) -> Iterator[str]:
+    """``_chunks(" ".join(raw.split()))``, normalising ``raw`` only as far as the chunks are read.
+
+    ``raw`` is one line (no ``\\n``/``\\r``). Each decision of :func:`_chunks` looks at most ``4 * _CHUNK``
+    characters (plus the 3 of :data:`_SAFE_CUT`) past the current chunk start, or up to the next space, so
+    a buffer of the normalised text that reaches that far gives the same chunks: a reader that stops
+    after the first sentences (``lead``) never normalises the rest of a huge document.
+    """
+    n_raw = len(raw)
+    pos = 0  # raw[:pos] is in the buffer
+    buf = ""  # the normalised text from offset `base` on
+    base = 0
+
+    def extend(upto: int) -> bool:  # grow buf to at least `upto` (absolute) characters; False at the end
+        nonlocal buf, pos
+        while base + len(buf) < upto and pos < n_raw:
+            sp = _SPACE.search(raw, min(n_raw, pos + max(upto - base - len(buf), 4 * _CHUNK)))
+            end = n_raw if sp is None else sp.start()  # cut raw at white space: no word is split
+            piece = " ".join(raw[pos:end].split())
+            if piece:
+                buf = buf + " " + piece if buf else piece
+            pos = end
+        return base + len(buf) >= upto
+
+    start = 0
+    if not extend(2 * _CHUNK + 1):  # the whole line is short: one chunk (as _chunks)
+        yield buf
+        return
+    while extend(start + 2 * _CHUNK + 1):  # len(line) - start > 2 * _CHUNK
+        extend(start + 4 * _CHUNK + 3)
+        if start - base > 8 * _CHUNK:  # drop what has been read
+            buf, base = buf[start - base:], start
+        m = _SAFE_CUT.search(buf, start + _CHUNK - base)
+        if m is None or m.start() + base - start > 4 * _CHUNK:
+            space = buf.find(" ", start + 2 * _CHUNK - base)
+            while space < 0 and extend(base + len(buf) + 4 * _CHUNK):
+                space = buf.find(" ", start + 2 * _CHUNK - base)
+            if space < 0:
+                break
+            yield buf[start - base:space]
+            start = space + base + 1
+        else:
+            yield buf[start - base:m.start()]
+            start = m.end() + base
+    extend(n_raw + base + len(buf) + 1)  # the rest of the line
+    yield buf[start - base:]
+
+
 def _should_merge(prev: str, nxt: str) -> bool:
     if _PUNCT_ONLY.match(nxt):
         return True
-    m = _LAST_WORD.search(prev)
-    if not m:
+    word = _last_word(prev)
+    if word is None:
         return False
-    word = m.group(1).lower()
+    word = word.lower()
     if word in _TITLES or word in _CONTINUE:
         return True
     if word in _BEFORE_NUMBER and nxt[:1].isdigit():
@@ -175,8 +325,13 @@ def _should_merge(prev: str, nxt: str) -> bool:
 
 def _split_more(sent: str) -> list[str]:
     parts = [sent]
-    for pattern in (_QUOTE_QUOTE, _ELLIPSIS):
-        parts = [p for part in parts for p in pattern.split(part) if p and p.strip()]
+    # each split needs characters most sentences lack: test for them first (same result, less work)
+    if '"' in sent or "“" in sent:
+        parts = [p for part in parts for p in _QUOTE_QUOTE.split(part) if p and p.strip()]
+    if "..." in sent or "…" in sent:
+        parts = [p for part in parts for p in _ELLIPSIS.split(part) if p and p.strip()]
+    if _INITIALISM_HINT.search(sent) is None:
+        return [p.strip() for p in parts if p.strip()]
     out: list[str] = []
     for part in parts:
         pieces, last = [], 0
@@ -192,12 +347,84 @@ def _split_more(sent: str) -> list[str]:
 # Boundaries that need no rule engine (pysbd agrees on them): a word ending in two lower-case letters
 # (not an abbreviation) or a plain number/amount, then . ! or ?, an optional closing quote, a space, and
 # a capitalised word (optionally after an opening quote), outside any open quotation or bracket.
-_EASY_CUT = re.compile(r"(?<=[a-z0-9%][.!?])([\"”]?) +(?=[\"“]?(?:[A-Z][a-z]|I[ '’]|[A-Z]{2,}[ '’,]))")
-_EASY_WORD = re.compile(r"[\"“(\[]*([A-Za-z][A-Za-z'’-]*[a-z]{2}|[$£€]?\d[\d,]*(?:\.\d+)?(?:%|bn|m|pc|s)?)$")
+_EASY_CUT = re.compile(r"(?<=[A-Za-z0-9%\"”)\]][.!?])([\"”]?) +(?=[\"“]?(?:[A-Z][a-z]|I[ '’]|A [a-z]|[A-Z]{2,}[ '’,]))")
+# the first version of the easy boundaries; the ones above add words of two lower-case letters or of
+# capitals (``it.``, ``KGO.``), closing quotes/brackets after the word and ``A`` + a lower-case word after
+_STRICT_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%")
+_STRICT_AHEAD = re.compile(r"[\"“]?(?:[A-Z][a-z]|I[ '’]|[A-Z]{2,}[ '’,])")
+_STRICT_WORD = re.compile(r"[\"“(\[]*([A-Za-z][A-Za-z'’-]*[a-z]{2}|[$£€]?\d[\d,]*(?:\.\d+)?(?:%|bn|m|pc|s)?)")
+_EASY_WORD = re.compile(r"[\"“(\[]*([A-Za-z][A-Za-z'’-]*[a-z]{2}|[a-z]{2}|[A-Z]{2,}|[$£€]?\d[\d,]*(?:\.\d+)?(?:%|bn|m|pc|s)?)"
+                        r"[\"”’')\]]*$")
 # Anything that may still be a sentence end inside a piece (pysbd decides those).
 # Glued ends (``circumstances"."We``, ``'BBB-'.S&P``, ``".said``, ``43%.- Shares``) count too: pysbd
 # splits those.
 _INNER_END = re.compile(r"[.!?…](?:[\"'”’)\]]*\s+\S|[\"'”’)\]]*[\"“‘\[]?[A-Z]|[\"'”’)\]]+\S|[-–—\[])|(?<=[\"”’)\]])[.!?][a-z]")
+
+
+_END_CHAR = re.compile(r"[.!?…]")
+# an initialism (``U.S.``, ``D.C.``, ``a.m.``) followed by a lower-case word, a number or a comma: pysbd
+# never ends a sentence there
+_INITIALISM_GOING_ON = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?= [a-z0-9]|[,;:])")
+# a title before a capitalised word (``Capt. Patrick``): whatever pysbd does there, the pieces are joined
+# again (:func:`_should_merge`)
+_TITLE_BEFORE_NAME = re.compile(r"(?:^|(?<=[\s(\"'“‘\[]))([A-Za-z]+)\. (?=[A-Z])")
+
+
+# initials before a capitalised word (``U.S. Congress``, ``George A. Romero``): pysbd masks their full stops
+# (its multi-period and single-letter rules) and only ends a sentence after ``a.m.``/``p.m.`` or after
+# ``U.S.``/``U.K.``/``E.U.``/``U.S.A.`` followed by one of its sentence starters (``U.S. The``)
+_INITIALS_BEFORE_NAME = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,}) (?=([A-Z][A-Za-z]*))"
+                                   r"|(?:(?<=\s)|^)([A-Z]\.) (?=([A-Z][A-Za-z]*))")
+_PYSBD_RESTORED = {"U.S.", "U.K.", "E.U.", "U.S.A.", "I.V.", "i.v."}
+
+
+@lru_cache(maxsize=1)
+def _pysbd_sentence_starters() -> frozenset[str]:
+    from pysbd.lang.english import English
+
+    return frozenset(English.AbbreviationReplacer.SENTENCE_STARTERS)
+
+
+def _initials_go_on(m: re.Match) -> bool:
+    initials, nxt = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    if initials.replace(".", "").lower() in ("am", "pm"):
+        return False
+    if initials in _PYSBD_RESTORED or initials == "I.":
+        return nxt not in _pysbd_sentence_starters()
+    return True
+
+
+_ENCLOSED = re.compile(r'"[^"]+"|“[^”]+”|\([^()]+\)|\[[^\]]+\]')
+_QUOTE_THEN_CAPITAL = re.compile(r'["”\')\]]\s+\W*[A-Z0-9]')
+
+
+def _only_harmless_ends(piece: str, pos: int) -> bool:
+    """True when ``piece`` has no possible sentence end (an ``_INNER_END`` match) that pysbd could act on.
+
+    Matches inside an initialism that the sentence goes on after, and full stops after a title that
+    :func:`_should_merge` joins again, do not count (pysbd gives the piece back whole, or split only
+    where the pieces are joined again).
+    """
+    m = _INNER_END.search(piece, pos)
+    if m is None:
+        return True
+    spans = None
+    while m is not None:
+        if spans is None:
+            spans = [x.span() for x in _INITIALISM_GOING_ON.finditer(piece)]
+            spans += [x.span() for x in _TITLE_BEFORE_NAME.finditer(piece) if x.group(1).lower() in _TITLES]
+            spans += [x.span(1) if x.group(1) else x.span(3) for x in _INITIALS_BEFORE_NAME.finditer(piece)
+                      if _initials_go_on(x)]
+            # inside a quotation or brackets pysbd masks every end mark (its BetweenPunctuation), as long
+            # as the match stays inside (a closing quote followed by a capital may end a sentence)
+            # (pysbd also ends a sentence after a closing quote followed by a capital, with no end mark)
+            enclosed = ([(x.start() + 1, x.end() - 1) for x in _ENCLOSED.finditer(piece)]
+                        if "\\" not in piece and _QUOTE_THEN_CAPITAL.search(piece) is None else [])
+        i = m.start()
+        if not any(a <= i < b for a, b in spans) and not any(a <= i and m.end() <= b for a, b in enclosed):
+            return False
+        m = _INNER_END.search(piece, i + 1)
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -247,8 +474,13 @@ def _iter_easy_pieces(line: str) -> Iterator[str]:
         w = _EASY_WORD.fullmatch(token)
         if w is None or w.group(1).lower() in stop:
             continue
-        if not _balanced(line[start:end]) and not _reopened_quote(line, m):
-            continue
+        if not _balanced(line[start:end]):
+            # a quotation reopened after a lost paragraph break: only at the original easy boundaries (a
+            # lower-case word of 3+ letters or a number before, a capitalised word after), where pysbd
+            # reads the quotes the same way
+            if not (_reopened_quote(line, m) and line[m.start(1) - 2] in _STRICT_BEFORE
+                    and _STRICT_AHEAD.match(line, m.end()) and _STRICT_WORD.fullmatch(token)):
+                continue
         yield line[start:end]
         start = m.end()
     yield line[start:]
@@ -300,23 +532,31 @@ def iter_sentences(text: str) -> Iterator[str]:
         yield from split_tokenized_sentences(text)
         return
     seg = _segmenter()
-    for whole in _paragraph_lines(text):
-        for line in _chunks(whole):
+    if len(text) > _LAZY_MIN and "\n" not in text and "\r" not in text:
+        chunks: Iterator[str] = _lazy_chunks(text)  # one long line: read only as far as needed
+    else:
+        chunks = (line for whole in _paragraph_lines(text) for line in _chunks(whole))
+    for line in chunks:
+        if any(h.search(line) for h in _RUN_ON_HINTS):
             line = _RUN_ON.sub(_run_on_repl, line)
-            pending: str | None = None
-            for raw in _raw_sentences(line, seg):
-                if pending is not None and _should_merge(pending, raw):
-                    pending = pending + ("" if _PUNCT_ONLY.match(raw) else " ") + raw
-                    continue
-                if pending is not None:
-                    yield from _finish(pending)
-                pending = raw
+        pending: str | None = None
+        for raw in _raw_sentences(line, seg):
+            if pending is not None and _should_merge(pending, raw):
+                pending = pending + ("" if _PUNCT_ONLY.match(raw) else " ") + raw
+                continue
             if pending is not None:
                 yield from _finish(pending)
+            pending = raw
+        if pending is not None:
+            yield from _finish(pending)
 
 
 def _finish(sentence: str) -> Iterator[str]:
+    other = _OTHER_SCRIPT_HINT.search(sentence) is not None
     for part in _split_more(sentence):
+        if not other:
+            yield part  # already stripped and non-empty
+            continue
         for p in _OTHER_SCRIPT_END.split(part):
             if p.strip():
                 yield p.strip()
@@ -324,7 +564,8 @@ def _finish(sentence: str) -> Iterator[str]:
 
 def _raw_sentences(line: str, seg) -> Iterator[str]:
     for piece in _iter_easy_pieces(line):
-        if _INNER_END.search(piece) is None:  # one sentence: nothing for pysbd to decide
+        first = _END_CHAR.search(piece)  # every _INNER_END match starts at one of these
+        if first is None or _only_harmless_ends(piece, first.start()):  # one sentence: nothing for pysbd
             if piece.strip():
                 yield piece.strip()
         else:
