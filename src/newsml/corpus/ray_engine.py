@@ -38,6 +38,9 @@ __all__ = ["require_ray", "run_ray", "RAY_INSTALL_HINT"]
 RAY_INSTALL_HINT = 'the ray engine needs Ray Data: pip install "newsml[ray]" (or pip install "ray[data]>=2.9")'
 
 
+MIN_BLOCK_ROWS = 512
+
+
 def require_ray() -> None:
     """Raise a one-line :class:`InputError` saying how to install Ray when ``ray.data`` is missing."""
     try:
@@ -98,11 +101,15 @@ def run_ray(inputs: list[str], predictor_kwargs: dict[str, Any], sink: Callable[
             ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
         started = True
     ctx = ray.data.DataContext.get_current()
+    # Ray's cost is per block (scheduling, object store, a transfer to the driver), not per row: blocks of
+    # at least MIN_BLOCK_ROWS rows keep it small next to light components, while the predictor still sees
+    # batches of `batch_size`
+    block_rows = max(batch_size, MIN_BLOCK_ROWS)
     saved = ctx.target_max_block_size, ctx.enable_progress_bars
     try:
         # Ray merges what a read task yields into blocks of up to 128 MiB, and one block goes to one actor:
         # small blocks (a few batches each) let every actor work on a single large input
-        ctx.target_max_block_size = max(1 << 15, batch_size * 2048)
+        ctx.target_max_block_size = max(1 << 15, block_rows * 2048)
         ctx.enable_progress_bars = bool(progress)
         if not progress:
             logging.getLogger("ray.data").setLevel(logging.WARNING)
@@ -114,7 +121,7 @@ def run_ray(inputs: list[str], predictor_kwargs: dict[str, Any], sink: Callable[
         # Ray from fusing them into the predictor actors (a single input would then feed a single actor)
         ds = ds.map_batches(read_inputs, batch_size=1, batch_format="pyarrow", num_cpus=0,
                             fn_kwargs={"text_field": text_field, "done_ids": done,
-                                       "rows_per_block": batch_size})
+                                       "rows_per_block": block_rows})
         ds = ds.map_batches(NewsmlPredictor, fn_constructor_kwargs=predictor_kwargs, batch_size=batch_size,
                             batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=concurrency, max_tasks_in_flight_per_actor=1),
                             num_cpus=1)
