@@ -40,7 +40,6 @@ newsml.errors.ModelLoadError: .../newsml_classifier.json: class 'subprocess:Pope
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -204,52 +203,41 @@ def _restore_tuples(klass, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-#: JSON types a saved value may have for each annotation name (int is fine for float; Path is saved as str)
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "int": (int,), "float": (int, float), "bool": (bool,), "str": (str,), "None": (type(None),),
-    "NoneType": (type(None),), "Path": (str,), "PathLike": (str,), "list": (list, tuple), "tuple": (list, tuple),
-    "set": (list, tuple), "frozenset": (list, tuple), "Sequence": (list, tuple), "List": (list, tuple),
-    "Tuple": (list, tuple),
-    "dict": (dict,), "Dict": (dict,), "Mapping": (dict,),
+#: JSON types a saved value may have for each annotated type (int is fine for float; paths are saved as str)
+_JSON_TYPES: dict[Any, tuple[type, ...]] = {
+    int: (int,), float: (int, float), bool: (bool,), str: (str,), type(None): (type(None),), Path: (str,),
+    list: (list, tuple), tuple: (list, tuple), set: (list, tuple), frozenset: (list, tuple), dict: (dict,),
 }
 
 
-def _split_top(text: str, sep: str) -> list[str]:
-    """``text`` split at ``sep`` outside brackets."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        depth += ch == "["
-        depth -= ch == "]"
-        if ch == sep and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    return [p.strip() for p in parts + [cur]]
+def _hint_types(hint: Any) -> tuple[type, ...] | None:
+    """JSON types allowed by a resolved type hint (``int | None``, ``list[str]``...); None: anything."""
+    import collections.abc
+    import types
+    import typing
 
-
-def _annotation_types(text: str) -> tuple[type, ...] | None:
-    """JSON types allowed by annotation ``text`` (``"int | None"``, ``"Optional[float]"``...); None: anything."""
-    text = re.sub(r"\b(typing|os|pathlib)\.", "", text.strip().strip("'\""))
-    wrapped = re.fullmatch(r"(Optional|Union)\[(.*)\]", text)
-    parts = _split_top(wrapped.group(2), ",") + (["None"] if wrapped.group(1) == "Optional" else []) \
-        if wrapped else _split_top(text, "|")
-    if len(parts) > 1 or wrapped:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
         out: tuple[type, ...] = ()
-        for part in parts:
-            types = _annotation_types(part)
-            if types is None:
+        for arg in typing.get_args(hint):
+            allowed = _hint_types(arg)
+            if allowed is None:
                 return None
-            out += types
+            out += allowed
         return out
-    return _JSON_TYPES.get(text.split("[", 1)[0].strip())
+    base = origin or hint
+    if base in (collections.abc.Sequence, collections.abc.MutableSequence):
+        return (list, tuple)
+    if base in (collections.abc.Mapping, collections.abc.MutableMapping):
+        return (dict,)
+    return _JSON_TYPES.get(base)
 
 
 def _allowed_types(param) -> tuple[type, ...] | None:
-    """JSON types a saved value of ``param`` (an ``inspect.Parameter``) may have; None when anything goes."""
-    ann = param.annotation
-    if ann is not param.empty:
-        return _annotation_types(ann.__name__ if isinstance(ann, type) else str(ann))
+    """JSON types a saved value of ``param`` (an ``inspect.Parameter`` of a signature read with
+    ``eval_str=True``) may have; None when anything goes."""
+    if param.annotation is not param.empty:
+        return None if isinstance(param.annotation, str) else _hint_types(param.annotation)
     default = param.default
     if default is param.empty or default is None:
         return None
@@ -280,7 +268,10 @@ def check_param_types(klass, params: dict[str, Any], where: str) -> None:
     import inspect
 
     try:
-        sig = inspect.signature(klass).parameters
+        try:
+            sig = inspect.signature(klass, eval_str=True).parameters  # annotations as types
+        except NameError:  # an annotation that does not resolve here: such parameters are not checked
+            sig = inspect.signature(klass).parameters
     except (TypeError, ValueError):
         return
     names = {bool: "true/false", int: "a JSON integer", float: "a JSON number", str: "a JSON string",

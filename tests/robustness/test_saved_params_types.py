@@ -34,7 +34,7 @@ def _config(kind: str, name: str) -> tuple[type, dict]:
 def test_every_component_default_params_pass_and_one_corrupted_value_fails(kind, name, tmp_path):
     klass, config = _config(kind, name)
     check_param_types(klass, config["params"], "cfg")  # the saved defaults are all of the right type
-    sig = inspect.signature(klass).parameters
+    sig = inspect.signature(klass, eval_str=True).parameters
     key = next(k for k in config["params"] if _allowed_types(sig[k]) is not None)
     allowed = _allowed_types(sig[key])
     bad = next(v for v in WRONG if not isinstance(v, allowed) or (isinstance(v, bool) and bool not in allowed))

@@ -454,17 +454,11 @@ def topic_thresholds(Y: np.ndarray, P: np.ndarray, t_global: float, shrink: floa
     >>> topic_thresholds(Y, P, 0.5, shrink=0.0).round(3).tolist()
     [0.525, 0.425]
     """
-    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
-    out = np.full(Y.shape[1], float(t_global))
-    for k in range(Y.shape[1]):
-        y = Y[:, k] > 0
-        n = int(y.sum())
-        if n == 0:
-            continue
-        f1 = [2 * (y & (P[:, k] >= t)).sum() / max(y.sum() + (P[:, k] >= t).sum(), 1) for t in grid]
-        best = float(grid[int(np.argmax(f1))])
-        out[k] = (n * best + shrink * t_global) / (n + shrink)
-    return out
+    from newsml.classify.base import tune_thresholds
+
+    best = tune_thresholds(Y, P, grid=np.round(np.arange(0.05, 0.951, 0.025), 3), default=float(t_global))
+    n = (Y > 0).sum(axis=0).astype(np.float64)
+    return np.where(n > 0, (n * best + shrink * t_global) / np.maximum(n + shrink, 1e-12), float(t_global))
 
 
 def _weights_path(weights: str | None, taxonomy_name: str) -> Path | None:

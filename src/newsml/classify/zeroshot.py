@@ -264,7 +264,7 @@ class ZeroShotClassifier(TaxonomyBased, BaseClassifier):
     def _prototypes(self) -> tuple[list[np.ndarray], np.ndarray | None]:
         groups = self._proto_texts()
         background = list(self.taxonomy_.background) if self.use_background else []
-        key = (str(self.encoder), getattr(self, "backend", "torch"), bool(getattr(self, "quantize", False)),
+        key = (str(self.encoder), self.backend, bool(self.quantize),
                tuple(tuple(g) for g in groups), tuple(background))
         if key not in _PROTO_CACHE:
             flat = [s for g in groups for s in g] + background
@@ -537,8 +537,6 @@ def fit_combination(F: np.ndarray, Y: np.ndarray, C: float = 10.0, key: str = ""
 
 def best_global_threshold(Y: np.ndarray, P: np.ndarray, grid: np.ndarray | None = None) -> float:
     """The single threshold that maximises macro-F1 of ``P >= t`` (labels with positives)."""
-    from newsml.classify.base import tune_thresholds  # noqa: F401 - same grid convention
-
     grid = np.round(np.arange(0.05, 0.951, 0.025), 3) if grid is None else grid
     has = Y.sum(axis=0) > 0
     best, best_t = -1.0, 0.5
