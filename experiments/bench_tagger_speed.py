@@ -52,6 +52,8 @@ VARIANTS: dict[str, tuple[str, str, dict]] = {
     "tagger": ("after", "tagger", {}),
     "tagger, max_sentences=8": ("after", "tagger", {"max_sentences": 8}),
     "tagger, max_sentences=10": ("after", "tagger", {"max_sentences": 10}),
+    "tagger, max_sentences=16": ("after", "tagger", {"max_sentences": 16}),
+    "tagger, max_sentences=20": ("after", "tagger", {"max_sentences": 20}),
     "tagger, max_sentences=None (all)": ("after", "tagger", {"max_sentences": None}),
     "tagger, clauses=False": ("after", "tagger", {"clauses": False}),
     "tagger, clauses=False, max_sentences=10": ("after", "tagger", {"clauses": False, "max_sentences": 10}),

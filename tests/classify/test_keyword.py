@@ -171,6 +171,30 @@ def test_cue_matcher_equals_the_plain_loop_on_taxonomy_sentences():
     assert (W > 0).any(axis=1).mean() > 0.3  # the test exercises real matches
 
 
+def test_regex_cues_are_prefiltered_by_their_literals_without_missing_a_match():
+    """``re:`` cues are keyed by the literals their regex requires; the weights stay those of the plain loop."""
+    import random
+
+    from newsml.classify.keyword import CueMatcher, _required_literals
+
+    tax = load_taxonomy()
+    cue_lists = [[c for c in tax[t].cues if c.startswith("re:")] for t in tax.ids]
+    keyed = [c for cues in cue_lists for c in cues if _required_literals(c)]
+    assert len(keyed) >= 0.9 * sum(map(len, cue_lists))  # nearly all regex cues get a prefilter
+    words = sorted({w for c in keyed for lit in _required_literals(c) for w in lit.split()})
+    words += ["the", "were", "was", "by", "to", "of", "not", "a", "an", "their", "would", "will", "face", "that",
+              "protesters", "arrested", "militants", "attacked", "backed", "killed", "offensive", "repelled",
+              "food", "ruled", "warned", "military", "band", "humanitarian", "supplies", "IS", "JNIM", "world bank"]
+    rng = random.Random(11)
+    sents = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) for _ in range(600)]
+    sents = [s.capitalize() if i % 4 else s.upper() for i, s in enumerate(sents)]
+    m = CueMatcher(cue_lists)
+    assert not m._always or len(m._always) <= 0.1 * sum(map(len, cue_lists))
+    W = m.weights(sents)
+    np.testing.assert_array_equal(W, _reference_weights(sents, cue_lists))
+    assert (W > 0).any(axis=1).mean() > 0.1  # the test exercises real regex matches
+
+
 def test_cue_matcher_is_cached_and_classifier_state_untouched(kw):
     from newsml.classify.keyword import cue_matcher
 

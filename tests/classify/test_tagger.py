@@ -103,7 +103,8 @@ def test_fit_save_load_round_trip(tmp_path):
               ["protest"], ["legal_action"], ["armed_clash"], []]
     clf = NewsEventTagger().fit(texts, labels)
     assert list(clf.classes_) == list(NewsEventTagger().classes_)  # all taxonomy topics
-    assert np.abs(clf.dev_coef_).sum() > 0 and 0 < clf.threshold_ < 1
+    assert np.abs(clf.lex_coef_).sum() > 0 and len(clf.lex_vocab_) == clf.lex_coef_.shape[1]
+    assert 0 < clf.threshold_ < 1
     clf.save(tmp_path / "m")
     back = newsml.load_classifier(tmp_path / "m")
     np.testing.assert_allclose(back.predict_proba(texts[:3]), clf.predict_proba(texts[:3]), atol=1e-6)

@@ -114,14 +114,78 @@ def _match_weight(sentence: str, candidates: Sequence[re.Pattern], patterns: Seq
 
 
 # ------------------------------------------------------------------------------ fast cue matching
-def _required_literal(cue: str) -> str | None:
-    """A lower-case ASCII string that every match of ``compile_cue(cue)`` contains (ignoring case).
+def _required_literals(cue: str) -> list[str] | None:
+    r"""Lower-case ASCII strings one of which every match of ``compile_cue(cue)`` contains (ignoring case).
 
-    ``None`` for ``re:`` cues and cues with no usable ASCII literal: those are always scanned.
+    A plain cue has one (its longest word piece); an ``re:`` cue gets them from its parsed regex
+    (:func:`_regex_literals`). ``None`` when there is no usable ASCII literal: such cues are always scanned.
+
+    >>> _required_literals("expel* ... diplomat*"), _required_literals(r"re:\b(?:routed|routs)\b|\ba rout\b")
+    (['diplomat'], ['a rout', 'rout'])
+    >>> _required_literals(r"re:\w+\s\d") is None
+    True
     """
     cue = cue.strip()
     if cue.startswith("re:"):
+        return _regex_literals(cue[3:].strip())
+    lit = _required_literal(cue)
+    return None if lit is None else [lit]
+
+
+def _regex_literals(pattern: str) -> list[str] | None:
+    """Literals one of which occurs (lower-cased) in every match of ``pattern``, or None.
+
+    Walks the parsed regex: runs of literal characters are required; a group is required when it
+    is; an alternation is required when each branch has a required literal (any of them); a repeat
+    is required when it must occur at least once. The run whose shortest literal is longest wins.
+    """
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+    except re.error:
         return None
+    c = sre_parse
+
+    def best(options: list[set[str]]) -> set[str] | None:
+        options = [o for o in options if o and all(len(x) >= 2 for x in o)]
+        return max(options, key=lambda o: min(len(x) for x in o)) if options else None
+
+    def walk(items) -> set[str] | None:
+        options: list[set[str]] = []
+        run: list[str] = []
+        for op, av in items:
+            if op is c.LITERAL and av < 128:
+                run.append(chr(av).lower())
+                continue
+            if run:
+                options.append({"".join(run)})
+                run = []
+            if op is c.SUBPATTERN:
+                sub = walk(av[-1])
+                if sub:
+                    options.append(sub)
+            elif op is c.BRANCH:
+                alts = [walk(a) for a in av[1]]
+                if all(alts):
+                    options.append(set().union(*alts))
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                sub = walk(av[2])
+                if sub:
+                    options.append(sub)
+        if run:
+            options.append({"".join(run)})
+        return best(options)
+
+    found = walk(parsed)
+    return sorted(found, key=lambda x: (-len(x), x)) if found else None
+
+
+def _required_literal(cue: str) -> str | None:
+    """The longest lower-case ASCII word piece of a plain (not ``re:``) cue, or None."""
+    cue = cue.strip()
     pieces = []
     for tok in cue.split():
         if tok == "...":
@@ -186,8 +250,9 @@ class CueMatcher:
 
     Most sentences contain no cue at all. Every plain cue has a required literal (its longest word
     piece); one trie-shaped regex over all literals finds, in a single pass over the lower-cased
-    sentence, every literal that occurs, and only the patterns whose literals occur are scanned in full (``re:`` cues, which have
-    no literal, are each searched once first).
+    sentence, every literal that occurs, and only the patterns whose literals occur are scanned in full.
+    An ``re:`` cue is keyed by the literals its regex requires (one of them must occur,
+    :func:`_regex_literals`); one with none is searched in every sentence.
 
     Parameters
     ----------
@@ -211,11 +276,12 @@ class CueMatcher:
         self._always: list[tuple[tuple[int, int], re.Pattern]] = []
         for j, cues in enumerate(self.cue_lists):
             for k, cue in enumerate(cues):
-                lit = _required_literal(cue)
-                if lit is None:
+                lits = _required_literals(cue)
+                if lits is None:
                     self._always.append(((j, k), self.patterns[j][k]))
                 else:
-                    by_literal.setdefault(lit, []).append((j, k))
+                    for lit in lits:
+                        by_literal.setdefault(lit, []).append((j, k))
         # every literal -> the patterns of it and of all literals that are its prefixes (see candidates)
         self._closure = {lit: sorted(jk for other, where in by_literal.items() if lit.startswith(other)
                                      for jk in where)
@@ -235,7 +301,7 @@ class CueMatcher:
         by_topic: dict[int, list[int]] = {}
         for j, k in hits:
             by_topic.setdefault(j, []).append(k)
-        return {j: [self.patterns[j][k] for k in sorted(ks)] for j, ks in by_topic.items()}
+        return {j: [self.patterns[j][k] for k in sorted(set(ks))] for j, ks in by_topic.items()}
 
     def match(self, sentence: str, j: int, *, negation: bool = True, hedging: bool = True,
               hedge_weight: float = 0.3) -> tuple[float, str | None]:

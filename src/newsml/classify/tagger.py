@@ -1,4 +1,4 @@
-"""``tagger``: the default ``news_events`` tagger, a stack of zero-shot, distant-supervision and dev heads.
+"""``tagger``: the default ``news_events`` tagger, a stack of zero-shot, distant-supervision and lexical heads.
 
 Every document is split into sentences (at most ``max_sentences``) and each distinct sentence is encoded
 once with MiniLM (ONNX int8 by default, torch where onnxruntime is missing): all documents of one call
@@ -11,14 +11,21 @@ same vectors feed every feature below (``experiments/bench_tagger_speed.py``). P
    real news labelled with *other* event schemes and mapped onto the topics by the taxonomy's
    ``acled`` / ``satp`` / ``police`` / ``plover`` keys (CASE 2021 ACLED types, SATP attack types,
    India police events, NGEC PLOVER stories; ``experiments/train_tagger.py``);
-3. **dev head**: a logistic-regression head per topic on the document vector (the mean of its
-   asserting sentences), trained on human-labelled real news (``news_events_dev``) in :meth:`fit`;
+3. **lexical head**: a logistic-regression head per topic on TF-IDF word 1-2-grams of the
+   asserting sentences (:data:`LEX_VECTORIZER`), trained on human-labelled real news
+   (``news_events_dev``) in :meth:`fit`. It keeps the words ("summoned", "expelled", "ceasefire")
+   that a sentence vector blurs. A topic with few labelled texts has an unreliable head, so its
+   logit is shrunk by ``n / (n + lex_shrink)`` (``n``: the topic's positive training texts).
+   (A head on the mean sentence vector, tried before, added nothing next to it and was dropped.)
 
-plus the best cue-phrase match (with the keyword tagger's negation and hedging rules), the number of
-supporting sentences and the document's background gate. A logistic *stacker* shared by all topics
-(:data:`FEATURES`, 8 weights, an intercept and a small per-topic bias) turns them into a probability, and one global
-threshold decides. The stacker is fitted on out-of-fold dev-head scores, so it learns how far to
-trust each source on texts the dev head did not see.
+plus the best cue-phrase match (with the keyword tagger's negation and hedging rules), the best
+match of a *specific* cue (a phrase of two or more words or a pattern, :func:`strong_cue_matcher`),
+the best cue match in a sentence the zero-shot logit also supports (``cue_z``), the second-best
+zero-shot sentence, the number of supporting sentences and the document's background gate. A logistic
+*stacker* shared by all topics (:data:`FEATURES`, 11 weights, an intercept and a small per-topic
+bias) turns them into a probability, and one global threshold decides. The stacker is fitted on
+out-of-fold lexical-head scores, so it learns how far to trust each source on texts the head did
+not see.
 
 **Modality.** A sentence that denies an event ("the ministry denied expelling diplomats"), makes it
 hypothetical ("sanctions could follow if...", "threatened to cut ties") or recounts old history
@@ -26,9 +33,9 @@ hypothetical ("sanctions could follow if...", "threatened to cut ties") or recou
 threatened act: see :func:`asserts`.
 
 Without ``fit`` the classifier uses the weights shipped in ``newsml/taxonomy/data/tagger/``
-(distant heads trained on the mapped data, dev head and stacker fitted on all of
+(distant heads trained on the mapped data, lexical head and stacker fitted on all of
 ``news_events_dev``). ``fit(texts, labels)`` on texts labelled with the taxonomy's topics re-learns
-the dev head, the stacker and the threshold and keeps the distant heads.
+the lexical head, the stacker and the threshold and keeps the distant heads.
 
 Examples
 --------
@@ -58,13 +65,20 @@ from newsml.errors import ConfigError, InputError
 from newsml.taxonomy.loader import DATA_DIR, parse_taxonomy
 
 #: stacker features, per document and topic (see :meth:`NewsEventTagger._features`)
-FEATURES = ["zs_max", "zs_lead", "ds_max", "ds_lead", "dev", "cue", "support", "gate"]
+FEATURES = ["zs_max", "zs_lead", "ds_max", "ds_lead", "cue", "support", "gate", "lex", "cue_z", "zs_2nd",
+            "cue_strong"]
+#: the lexical head's TF-IDF set-up (word 1-2-grams over the asserting sentences)
+LEX_VECTORIZER = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True, "stop_words": "english"}
 #: folder of the shipped weights (``<taxonomy>.json`` + ``<taxonomy>.safetensors``)
 WEIGHTS_DIR = DATA_DIR / "tagger"
 #: topics whose point is a threatened (not yet real) act: modal sentences count for them
 MODAL_TOPICS = ("threat",)
 #: sentences counted as the lead of an article
 N_LEAD = 3
+#: sentences read per document by default (news states its events first)
+MAX_SENTENCES = 12
+#: scale of the stacker's per-topic bias columns (a larger scale = a weaker pull towards 0)
+BIAS_SCALE = 3.0
 _CLIP = 12.0
 
 _DENIAL = re.compile(
@@ -83,7 +97,7 @@ _HYPOTHETICAL = re.compile(
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _HISTORY = re.compile(
     rf"\b(?:in|since|until|back in|during)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?(?:19|20)\d\d\b|"
-    r"\bthe\s+(?:19|20)\d\d\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
+    r"\bthe\s+(?:19|20)\d0s\b|\bthe\s+(?:19|20)\d\d\s+(?:war|conflict|genocide|coup|massacre|invasion|uprising|revolution|crisis)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
     r"(?:years|decades)\s+(?:ago|earlier)\b|\blast\s+(?:year|decade)\b|\bin the past\b|"
     r"\b(?:history|historically)\b|\bpreviously\b",
     re.IGNORECASE,
@@ -119,7 +133,7 @@ def modality(sentence: str) -> str | None:
 
 
 class NewsEventTagger(TaxonomyBased, BaseClassifier):
-    """Stacked topic tagger: zero-shot + distant-supervision heads + dev head (see module docs).
+    """Stacked topic tagger: zero-shot + distant-supervision heads + lexical head (see module docs).
 
     Parameters
     ----------
@@ -145,8 +159,11 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         Ignore denied, hypothetical and historical sentences (except for ``threat``).
     max_sentences : int or None
         Read at most this many sentences per document (news puts its events first); None = all.
-    C : float
-        Inverse regularisation of the dev head.
+    lex_C : float
+        Inverse regularisation of the lexical head.
+    lex_shrink : float
+        The lexical logit of a topic with ``n`` positive training texts is multiplied by
+        ``n / (n + lex_shrink)``; 0 = no shrinking.
     stack_C : float
         Inverse regularisation of the stacker.
     weights : str or None
@@ -169,8 +186,12 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
     thresholds_ : ndarray of float
     distant_coef_, distant_intercept_ : ndarray
         Distant-supervision heads (one row per topic).
-    dev_coef_, dev_intercept_ : ndarray
-        Dev heads (one row per topic).
+    lex_vocab_ : list of str
+        Terms of the lexical head's TF-IDF vectorizer, in column order.
+    lex_idf_, lex_coef_, lex_intercept_ : ndarray
+        Its idf weights and per-topic heads (one row per topic).
+    lex_scale_ : ndarray of shape (n_topics,)
+        The per-topic shrink factors ``n / (n + lex_shrink)``.
     stack_coef_ : ndarray of shape (len(FEATURES),)
         Stacker weights shared by all topics.
     topic_bias_ : ndarray of shape (n_topics,)
@@ -193,8 +214,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
 
     def __init__(self, taxonomy: str = "news_events", encoder: str | None = None, backend: str = "auto",
                  quantize: bool = True, multi_label: bool = True, threshold: float | None = None,
-                 top_k: int | None = None, modality: bool = True, max_sentences: int | None = 12,
-                 C: float = 2.0, stack_C: float = 0.3, weights: str | None = None, batch_size: int = 16,
+                 top_k: int | None = None, modality: bool = True, max_sentences: int | None = MAX_SENTENCES,
+                 lex_C: float = 1.0, lex_shrink: float = 5.0, stack_C: float = 0.3, weights: str | None = None, batch_size: int = 16,
                  random_state: int = 0, clauses: bool = True, topic_shrink: float | None = None):
         self.taxonomy = taxonomy
         self.encoder = encoder
@@ -205,7 +226,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.top_k = top_k
         self.modality = modality
         self.max_sentences = max_sentences
-        self.C = C
+        self.lex_C = lex_C
+        self.lex_shrink = lex_shrink
         self.stack_C = stack_C
         self.weights = weights
         self.batch_size = batch_size
@@ -222,10 +244,12 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             self.distant_coef_ = np.zeros((len(tax), d), dtype=np.float32)
             self.distant_intercept_ = np.full(len(tax), -_CLIP, dtype=np.float32)
             self.has_distant_ = np.zeros(len(tax), dtype=bool)
-            self.dev_coef_ = np.zeros((len(tax), d), dtype=np.float32)
-            self.dev_intercept_ = np.zeros(len(tax), dtype=np.float32)
+            self.lex_scale_ = np.zeros(len(tax), dtype=np.float32)
+            self.lex_vocab_, self.lex_idf_ = [], np.zeros(0, dtype=np.float32)
+            self.lex_coef_ = np.zeros((len(tax), 0), dtype=np.float32)
+            self.lex_intercept_ = np.full(len(tax), -_CLIP, dtype=np.float32)
             # without trained weights: trust the zero-shot logit and the cues
-            self.stack_coef_ = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+            self.stack_coef_ = np.array([1.0 if f in ("zs_max", "cue") else 0.0 for f in FEATURES])
             self.topic_bias_ = np.zeros(len(tax))
             self.stack_intercept_ = 0.0
             self.threshold_ = 0.5
@@ -284,28 +308,37 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.taxonomy_ = tax
         self.classes_ = np.array(tax.ids, dtype=object)
         views = self._views(texts)
-        # out-of-fold dev-head scores for the stacker, then the dev head on everything
-        dev_oof = np.zeros((len(texts), len(tax)))
+        # out-of-fold lexical-head scores for the stacker (each fold shrunk by its own counts),
+        # then the head on everything
+        lex_oof = np.zeros((len(texts), len(tax)))
+        docs = views["asserted_text"]
         n_splits = min(5, len(texts))
         if n_splits >= 2:
             for tr, te in KFold(n_splits, shuffle=True, random_state=self.random_state).split(texts):
-                W, b = fit_logreg_head(views["centroid_all"][tr], Yt[tr], multi_label=True, C=self.C,
-                                       class_weight="balanced")
-                dev_oof[te] = self._dev_logits(views, W, b, te)
-        self.dev_coef_, self.dev_intercept_ = fit_logreg_head(views["centroid_all"], Yt, multi_label=True,
-                                                              C=self.C, class_weight="balanced")
-        F = self._features(views, dev=dev_oof)
+                lex = fit_lexical_head([docs[i] for i in tr], Yt[tr], C=self.lex_C)
+                lex_oof[te] = lexical_logits(lex, [docs[i] for i in te]) * self._shrink(Yt[tr])
+        lex = fit_lexical_head(docs, Yt, C=self.lex_C)
+        self.lex_vocab_, self.lex_idf_, self.lex_coef_, self.lex_intercept_ = (
+            lex["vocab"], lex["idf"], lex["coef"], lex["intercept"])
+        self.lex_scale_ = self._shrink(Yt)
+        F = self._features(views, lex=lex_oof)
         from newsml.classify.zeroshot import best_global_threshold, fit_combination
 
         # shared weights plus one (L2-shrunk) bias per topic: topics differ in base rate
-        onehot = np.broadcast_to(np.eye(len(tax)), (len(texts), len(tax), len(tax)))
+        # (the bias columns are scaled up, so their L2 penalty is BIAS_SCALE**2 times weaker: each
+        # topic's base rate lives here, not in the lexical head's intercept)
+        onehot = np.broadcast_to(np.eye(len(tax)) * BIAS_SCALE, (len(texts), len(tax), len(tax)))
         coef, self.stack_intercept_ = fit_combination(np.concatenate([F, onehot], axis=2), Yt, C=self.stack_C)
-        self.stack_coef_, self.topic_bias_ = coef[: len(FEATURES)], coef[len(FEATURES):]
+        self.stack_coef_, self.topic_bias_ = coef[: len(FEATURES)], coef[len(FEATURES):] * BIAS_SCALE
         P = self._stack(F)
         self.threshold_ = best_global_threshold(Yt, P) if self.multi_label_ else 0.5
         self.topic_threshold_ = np.full(len(tax), self.threshold_)
         if self.topic_shrink is not None and self.multi_label_:
             self.topic_threshold_ = topic_thresholds(Yt, P, self.threshold_, float(self.topic_shrink))
+
+    def _shrink(self, Y: np.ndarray) -> np.ndarray:
+        n = (np.asarray(Y) > 0).sum(axis=0).astype(np.float64)
+        return n / np.maximum(n + float(self.lex_shrink), 1e-12)
 
     # -------------------------------------------------------------- features
     def _encode(self, sentences: list[str]) -> np.ndarray:
@@ -323,45 +356,41 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         return sents[: self.max_sentences] if self.max_sentences else sents
 
     def _views(self, texts: Sequence[str]) -> dict[str, Any]:
-        """Per-document sentence evidence: zero-shot and distant logits, cues, masks, centroids."""
+        """Per-document sentence evidence: zero-shot and distant logits, cues, masks, asserted text."""
         sents = [self._sentences(t) for t in texts]
         flat = [s for ss in sents for s in ss]
         E = self._encode(flat)
         zs = self._zero_shot()
         pooled, blocks, _ = zs._pooled_features(texts, sents_per_doc=sents, E=E, clauses=self.clauses)
         modal_ok = np.array([str(c) in MODAL_TOPICS for c in self.classes_])
+        strong_m = strong_cue_matcher(self._taxonomy(), self.classes_)
         D = np.clip(E @ self.distant_coef_.T + self.distant_intercept_, -_CLIP, _CLIP)
-        docs, k = [], 0
-        cent_all = np.zeros((len(texts), E.shape[1]), dtype=np.float32)
-        cent_asserted = np.zeros_like(cent_all)
+        docs, asserted, k = [], [], 0
         for i, ss in enumerate(sents):
             n = len(ss)
             z = np.clip(blocks[i] @ zs.coef_ + zs.intercept_, -_CLIP, _CLIP)
             ok = np.array([asserts(s) for s in ss]) if self.modality else np.ones(n, dtype=bool)
             M = ok[:, None] | modal_ok[None, :]
             cue = blocks[i][:, :, 4]  # the zero-shot features' cue weights (same cues, same matcher)
-            Ei = E[k:k + n]
-            cent_all[i] = _unit(Ei.mean(axis=0))
-            cent_asserted[i] = _unit(Ei[ok].mean(axis=0)) if ok.any() else 0.0
-            docs.append({"z": z, "ds": D[k:k + n], "cue": cue, "mask": M, "n": n,
+            strong = np.zeros_like(cue)  # specific cues are a subset: only sentences with a cue can match
+            rows = np.flatnonzero((cue > 0).any(axis=1))
+            if len(rows):
+                strong[rows] = strong_m.weights([ss[r] for r in rows], dtype=np.float64)
+            docs.append({"z": z, "ds": D[k:k + n], "cue": cue, "strong": strong, "mask": M, "n": n,
                          "gate": float(pooled[i, 0, 6])})
+            asserted.append(" ".join(s for s, o in zip(ss, ok) if o) or " ")
             k += n
-        return {"docs": docs, "centroid_all": cent_all, "centroid_asserted": cent_asserted, "modal_ok": modal_ok}
+        return {"docs": docs, "asserted_text": asserted}
 
-    def _dev_logits(self, views, W, b, rows=None) -> np.ndarray:
-        """Dev-head logits: asserting-sentence centroid, all-sentence centroid for modal topics."""
-        rows = np.arange(len(views["docs"])) if rows is None else rows
-        A = np.clip(views["centroid_asserted"][rows] @ W.T + b, -_CLIP, _CLIP)
-        B = np.clip(views["centroid_all"][rows] @ W.T + b, -_CLIP, _CLIP)
-        empty = ~views["centroid_asserted"][rows].any(axis=1)
-        A[empty] = -_CLIP
-        return np.where(views["modal_ok"][None, :], B, A)
+    def _lex_state(self) -> dict[str, Any]:
+        return {"vocab": self.lex_vocab_, "idf": self.lex_idf_, "coef": self.lex_coef_,
+                "intercept": self.lex_intercept_}
 
-    def _features(self, views, dev: np.ndarray | None = None) -> np.ndarray:
+    def _features(self, views, lex: np.ndarray | None = None) -> np.ndarray:
         """Stacker features ``(n_texts, n_topics, len(FEATURES))`` over each topic's asserting sentences."""
         docs = views["docs"]
-        if dev is None:
-            dev = self._dev_logits(views, self.dev_coef_, self.dev_intercept_)
+        if lex is None:
+            lex = lexical_logits(self._lex_state(), views["asserted_text"]) * self.lex_scale_
         F = np.zeros((len(docs), len(self.classes_), len(FEATURES)))
         has = np.asarray(self.has_distant_, dtype=bool)
         for i, d in enumerate(docs):
@@ -371,10 +400,15 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             F[i, :, 1] = _masked_max(d["z"], M & lead)
             F[i, :, 2] = _masked_max(ds, M)
             F[i, :, 3] = _masked_max(ds, M & lead)
-            F[i, :, 5] = np.where(M, d["cue"], 0.0).max(axis=0)
-            F[i, :, 6] = np.log1p(((d["z"] > 0) & M).sum(axis=0))
-            F[i, :, 7] = d["gate"]
-        F[:, :, 4] = dev
+            F[i, :, 4] = np.where(M, d["cue"], 0.0).max(axis=0)
+            F[i, :, 5] = np.log1p(((d["z"] > 0) & M).sum(axis=0))
+            F[i, :, 6] = d["gate"]
+            # a cue in a sentence the zero-shot logit also leans towards; the runner-up sentence
+            F[i, :, 8] = np.where(M, d["cue"] * sigmoid(d["z"] + 1.0), 0.0).max(axis=0)
+            zz = np.sort(np.where(M, d["z"], -_CLIP), axis=0)
+            F[i, :, 9] = zz[-2] if d["n"] > 1 else -_CLIP
+            F[i, :, 10] = np.where(M, d["strong"], 0.0).max(axis=0)
+        F[:, :, 7] = lex
         return F
 
     def _predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -391,7 +425,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
     def _get_state(self, path):
         self._check_fitted()
         state = {"taxonomy": self._taxonomy().to_dict(), "stack_intercept": float(self.stack_intercept_),
-                 "threshold": float(self.threshold_)}
+                 "threshold": float(self.threshold_), "lex_vocab": list(self.lex_vocab_)}
         return state, _arrays(self)
 
     def _set_state(self, state, arrays, path):
@@ -403,12 +437,18 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.distant_coef_ = arrays["distant_coef"]
         self.distant_intercept_ = arrays["distant_intercept"]
         self.has_distant_ = arrays["has_distant"].astype(bool)
-        self.dev_coef_ = arrays["dev_coef"]
-        self.dev_intercept_ = arrays["dev_intercept"]
         self.stack_coef_ = arrays["stack_coef"].astype(np.float64)
         self.topic_bias_ = arrays["topic_bias"].astype(np.float64)
         self.stack_intercept_ = float(scalars["stack_intercept"])
         self.threshold_ = float(scalars["threshold"])
+        self.lex_vocab_ = [str(t) for t in scalars["lex_vocab"]]
+        self.lex_idf_ = arrays["lex_idf"]
+        self.lex_coef_ = arrays["lex_coef"]
+        self.lex_intercept_ = arrays["lex_intercept"]
+        self.lex_scale_ = arrays["lex_scale"]
+        if len(self.stack_coef_) != len(FEATURES) or self.lex_coef_.shape[1] != len(self.lex_vocab_):
+            raise ValueError(f"stack_coef has {len(self.stack_coef_)} weights for {len(FEATURES)} features, or "
+                             f"lex_coef has {self.lex_coef_.shape[1]} columns for {len(self.lex_vocab_)} terms")
         t = arrays.get("topic_threshold")
         self.topic_threshold_ = (np.full(len(self.distant_intercept_), self.threshold_) if t is None
                                  else np.asarray(t, dtype=np.float64))
@@ -418,11 +458,13 @@ def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
     return {"distant_coef": np.asarray(clf.distant_coef_, dtype=np.float32),
             "distant_intercept": np.asarray(clf.distant_intercept_, dtype=np.float32),
             "has_distant": np.asarray(clf.has_distant_, dtype=np.uint8),
-            "dev_coef": np.asarray(clf.dev_coef_, dtype=np.float32),
-            "dev_intercept": np.asarray(clf.dev_intercept_, dtype=np.float32),
             "stack_coef": np.asarray(clf.stack_coef_, dtype=np.float64),
             "topic_bias": np.asarray(clf.topic_bias_, dtype=np.float64),
-            "topic_threshold": np.asarray(clf.topic_threshold_, dtype=np.float64)}
+            "topic_threshold": np.asarray(clf.topic_threshold_, dtype=np.float64),
+            "lex_idf": np.asarray(clf.lex_idf_, dtype=np.float32),
+            "lex_coef": np.asarray(clf.lex_coef_, dtype=np.float32),
+            "lex_intercept": np.asarray(clf.lex_intercept_, dtype=np.float32),
+            "lex_scale": np.asarray(clf.lex_scale_, dtype=np.float32)}
 
 
 def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path | None = None) -> Path:
@@ -435,7 +477,7 @@ def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path 
     meta = {"classes": [str(c) for c in clf.classes_], "features": FEATURES,
             "stack_coef": [round(float(x), 4) for x in clf.stack_coef_],
             "stack_intercept": float(clf.stack_intercept_), "threshold": float(clf.threshold_),
-            "encoder": {"name": clf.encoder or "all-MiniLM-L6-v2", "backend": clf.backend, "quantize": clf.quantize},
+            "lex_vocab": list(clf.lex_vocab_), "encoder": {"name": clf.encoder or "all-MiniLM-L6-v2", "backend": clf.backend, "quantize": clf.quantize},
             **info}
     save_file(_arrays(clf), str(folder / f"{name}.safetensors"))
     path = folder / f"{name}.json"
@@ -461,6 +503,75 @@ def topic_thresholds(Y: np.ndarray, P: np.ndarray, t_global: float, shrink: floa
     return np.where(n > 0, (n * best + shrink * t_global) / np.maximum(n + shrink, 1e-12), float(t_global))
 
 
+def strong_cue_matcher(tax, classes):
+    """A cue matcher over each topic's *specific* cues: phrases of two or more words and ``re:`` patterns.
+
+    >>> from newsml.taxonomy import load_taxonomy
+    >>> m = strong_cue_matcher(load_taxonomy("news_events"), ["military_defeat"])
+    >>> m.weights(["It was the heaviest defeat for the army.", "The troops retreated."]).ravel().tolist()
+    [1.0, 0.0]
+    """
+    from newsml.classify.keyword import cue_matcher
+
+    def specific(cue: str) -> bool:
+        return cue.startswith("re:") or len(cue.replace("...", " ").split()) > 1
+
+    return cue_matcher([[c for c in tax[str(t)].cues if specific(c)] if str(t) in tax else [] for t in classes])
+
+
+def fit_lexical_head(texts: Sequence[str], Y: np.ndarray, C: float = 1.0) -> dict[str, Any]:
+    """TF-IDF (:data:`LEX_VECTORIZER`) + one balanced logistic regression per column of ``Y``.
+
+    Returns ``{"vocab", "idf", "coef", "intercept"}`` (plain arrays, saved without pickling); a column
+    with no positive row gets a zero head at the lowest logit.
+
+    >>> head = fit_lexical_head(["troops clashed at the border", "shares rose", "troops clashed again",
+    ...                          "shares fell"], np.array([[1], [0], [1], [0]]))
+    >>> bool(lexical_logits(head, ["the troops clashed"])[0, 0] > lexical_logits(head, ["shares rose"])[0, 0])
+    True
+    >>> float(lexical_logits(head, ["nothing known"])[0, 0])
+    0.0
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = TfidfVectorizer(**LEX_VECTORIZER, dtype=np.float32)
+    try:
+        X = vec.fit_transform(list(texts))
+    except ValueError:  # no term in at least min_df texts
+        return {"vocab": [], "idf": np.zeros(0, np.float32), "coef": np.zeros((Y.shape[1], 0), np.float32),
+                "intercept": np.full(Y.shape[1], -_CLIP, np.float32)}
+    coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
+    intercept = np.full(Y.shape[1], -_CLIP, dtype=np.float32)
+    for k in range(Y.shape[1]):
+        y = (np.asarray(Y)[:, k] > 0).astype(int)
+        if 0 < y.sum() < len(y):
+            lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(X, y)
+            coef[k], intercept[k] = lr.coef_[0], lr.intercept_[0]
+    terms = [""] * len(vec.vocabulary_)
+    for t, j in vec.vocabulary_.items():
+        terms[j] = t
+    return {"vocab": terms, "idf": vec.idf_.astype(np.float32), "coef": coef, "intercept": intercept}
+
+
+def lexical_logits(head: dict[str, Any], texts: Sequence[str], intercept: bool = False) -> np.ndarray:
+    """Logits ``(len(texts), n_topics)`` of a head from :func:`fit_lexical_head` (clipped).
+
+    Without ``intercept`` (the tagger's feature) only the words' evidence ``X @ coef.T`` is returned:
+    with a handful of positive texts the intercept is mostly the topic's base rate, which the
+    stacker's per-topic bias already models.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    b = np.asarray(head["intercept"], dtype=np.float64) if intercept else np.zeros(len(head["intercept"]))
+    if not len(head["vocab"]):
+        return np.tile(b, (len(texts), 1))
+    vec = TfidfVectorizer(**LEX_VECTORIZER, dtype=np.float32, vocabulary={t: j for j, t in enumerate(head["vocab"])})
+    vec.idf_ = np.asarray(head["idf"], dtype=np.float64)
+    X = vec.transform(list(texts))
+    return np.clip(np.asarray(X @ np.asarray(head["coef"]).T) + b, -_CLIP, _CLIP)
+
+
 def _weights_path(weights: str | None, taxonomy_name: str) -> Path | None:
     if weights:
         p = Path(weights)
@@ -474,7 +585,3 @@ def _weights_path(weights: str | None, taxonomy_name: str) -> Path | None:
 
 def _masked_max(X: np.ndarray, M: np.ndarray) -> np.ndarray:
     return np.where(M, X, -_CLIP).max(axis=0)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / max(float(np.linalg.norm(v)), 1e-9)
