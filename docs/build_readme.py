@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The links go to the text itself so that they read well on a code host too.
 PAGES = [
     ("Data", "docs/readme/preprocess.md", "readers, cleaning, news leads, sentences, dedup, splits, recipes"),
-    ("Classify", "docs/readme/tagger.md", "the zero-shot tagger and taxonomies; "
+    ("Classify", "docs/readme/tagger.md", "the default tagger, the zero-shot tagger and taxonomies; "
      "[trained classifiers](docs/readme/classifiers.md)"),
     ("Summarize", "docs/readme/summarize.md", "extractive and abstractive summarisers"),
     ("Evaluate and experiments", "docs/readme/evaluation.md",

@@ -4,8 +4,9 @@ Systems (each timed in its own fresh process, interleaved over ``--repeats`` rou
 of the shared machine hits all of them alike):
 
 * ``keyword`` and ``zero-shot`` (as shipped, torch MiniLM), no dev data;
-* ``tagger (before)``: the tagger of git revision ``--before`` (default: the last commit before the
-  speed work), run from a ``git archive`` copy of its ``src/`` with its own shipped weights;
+* ``tagger (before)``: the tagger of git revision ``--before`` (default :data:`BEFORE`, the previous
+  default tagger), run from a ``git archive`` copy of its ``src/`` with its own shipped weights and
+  taxonomy;
 * ``tagger``: the tagger of this working tree (shipped default), and speed variants of it
   (``max_sentences``, ``clauses``).
 
@@ -40,8 +41,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSML_DATA_DIR", REPO / ".." / "shared" / "data")).resolve()
-#: the last commit before the speed work of issue 12 (clauses encoded with torch, zero-shot prototypes...)
-BEFORE = "4b0bc37"
+#: the previous default tagger (before the guideline cue revisions and the lexical head); the code
+#: before the speed work of issue 12 is git 4b0bc37 (``--before 4b0bc37``)
+BEFORE = "ba442cb"
 WORDS = 500
 
 #: name -> (source: "before"/"after", kind, constructor kwargs)
@@ -55,9 +57,11 @@ VARIANTS: dict[str, tuple[str, str, dict]] = {
     "tagger, max_sentences=16": ("after", "tagger", {"max_sentences": 16}),
     "tagger, max_sentences=20": ("after", "tagger", {"max_sentences": 20}),
     "tagger, max_sentences=None (all)": ("after", "tagger", {"max_sentences": None}),
-    "tagger, clauses=False": ("after", "tagger", {"clauses": False}),
-    "tagger, clauses=False, max_sentences=10": ("after", "tagger", {"clauses": False, "max_sentences": 10}),
+    "tagger, clauses=True": ("after", "tagger", {"clauses": True}),
 }
+#: the variants a plain run times (and writes to ``results/tagger_speed.*``)
+DEFAULT_RUN = ["keyword", "zero-shot", "tagger (before)", "tagger", "tagger, max_sentences=8",
+               "tagger, max_sentences=16", "tagger, clauses=True"]
 
 
 def articles(n: int) -> list[str]:
@@ -174,7 +178,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--before", default=BEFORE, help="git revision of the 'before' tagger")
-    ap.add_argument("--only", nargs="*", help="variant names to run (default: all)")
+    ap.add_argument("--only", nargs="*", help="variant names to run (default: DEFAULT_RUN); results are written "
+                    "only with --write")
+    ap.add_argument("--write", action="store_true", help="write the results files even with --only")
     ap.add_argument("--no-cv", action="store_true", help="speed only")
     ap.add_argument("--from-json", help="re-render the Markdown of a finished run from its JSON (no timing)")
     args = ap.parse_args(argv)
@@ -187,7 +193,7 @@ def main(argv=None) -> dict:
         result.setdefault("worker_load_1min_range", [min(loads), max(loads)])
         write(result)
         return result
-    names = args.only or list(VARIANTS)
+    names = args.only or list(DEFAULT_RUN)
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "before"
         old.mkdir()
@@ -220,7 +226,7 @@ def main(argv=None) -> dict:
     result = {"n_docs": args.docs, "words": WORDS, "threads": args.threads, "repeats": args.repeats,
               "before": args.before, "systems": systems, "run_load_1min": [load0[0], os.getloadavg()[0]],
               "worker_load_1min_range": [min(loads), max(loads)]}
-    if not args.only:
+    if not args.only or args.write:
         write(result)
     return result
 

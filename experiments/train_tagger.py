@@ -11,7 +11,7 @@ the taxonomy's ``acled`` / ``satp`` / ``police`` / ``plover`` keys:
 
 Texts that are in ``news_events_dev`` (by ``source_id``) are left out. Each example is one short
 snippet encoded with MiniLM (cached in ``.cache/tagger_distant.npz``); one logistic-regression head
-per topic is trained on them. Then the tagger is fitted on all of ``news_events_dev`` (dev head +
+per topic is trained on them. Then the tagger is fitted on all of ``news_events_dev`` (lexical head +
 stacker + threshold) and saved to ``src/newsml/taxonomy/data/tagger/``.
 
 Run: ``OMP_NUM_THREADS=1 python experiments/train_tagger.py [--per-source 1500]``

@@ -84,7 +84,7 @@ def test_main_job_seed_config(tmp_path, capsys):
     assert m["data"]["n_eval"] >= 1 and m["data"]["n_with_summary"] >= 1
     (clf,) = m["classifiers"].values()
     (summ,) = m["summarizers"].values()
-    assert clf["name"] == "zero-shot" and clf["fitted"] is False
+    assert clf["name"] == "tagger" and clf["fitted"] is False
     assert clf["report"]["multi_label"] is True and 0 <= clf["report"]["metrics"]["example_f1"]["value"] <= 1
     assert summ["report"]["metrics"]["rouge1"]["value"] > 0.1
     assert (out / "report.md").exists() and (out / "rouge.png").exists() and (out / "per_label_f1.png").exists()

@@ -122,4 +122,4 @@ def test_shipped_configs_validate():
         assert cfg.classifiers or cfg.summarizers, p
     seed = load_config(repo / "configs" / "seed.yaml")
     assert Path(seed.dataset.source) == (repo / "seeds").resolve()
-    assert seed.classifiers[0].name == "zero-shot"
+    assert seed.classifiers[0].name == "tagger"

@@ -2,7 +2,7 @@
 
 Every document is split into sentences (at most ``max_sentences``) and each distinct sentence is encoded
 once with MiniLM (ONNX int8 by default, torch where onnxruntime is missing): all documents of one call
-in one batched pass, the clauses of long sentences in a second one through the same backend, and the
+in one batched pass (with ``clauses=True`` the clauses of long sentences in a second one), and the
 same vectors feed every feature below (``experiments/bench_tagger_speed.py``). Per topic, three kinds of evidence are read from the sentences that *assert* something:
 
 1. **zero-shot**: the ``zero-shot`` tagger's sentence logit (exemplar similarity, cue phrases,
@@ -174,11 +174,10 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         Seed of the internal cross-validation folds of :meth:`fit`.
     clauses : bool
         Also score long sentences clause by clause in the zero-shot features (news leads often
-        report two events in one sentence). It encodes about 20% more text per article and does
-        not move the cross-validated macro-F1 on ``news_events_dev``
-        (``experiments/results/tagger_speed.md``), but an event stated in the first half of a long
-        sentence ("... the heaviest defeat for Wagner in Africa to date, with both ...") needs it;
-        False is faster.
+        report two events in one sentence). It encodes about 20% more text per article; with the
+        current heads it does not move the cross-validated macro-F1 on ``news_events_dev`` (mean
+        over three fold splits 0.698 with, 0.699 without) and the seed article keeps its topics
+        without it, so the default is off (``experiments/results/tagger_speed.md``).
 
     Attributes
     ----------
@@ -216,7 +215,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
                  quantize: bool = True, multi_label: bool = True, threshold: float | None = None,
                  top_k: int | None = None, modality: bool = True, max_sentences: int | None = MAX_SENTENCES,
                  lex_C: float = 1.0, lex_shrink: float = 5.0, stack_C: float = 0.3, weights: str | None = None, batch_size: int = 16,
-                 random_state: int = 0, clauses: bool = True, topic_shrink: float | None = None):
+                 random_state: int = 0, clauses: bool = False, topic_shrink: float | None = None):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.backend = backend
