@@ -50,6 +50,8 @@ from newsml.evaluate import bootstrap_ci  # noqa: E402
 RESULTS = REPO / "experiments" / "results"
 SEED = REPO / "seeds" / "000_7720f7d8ad8d4f8e.txt"
 NONPOL = ("sport", "business", "tech", "entertainment")
+#: dev-set sources that are general news wires (the rest are conflict/crime/event-data sources)
+WIRES = ("ag_news", "reuters", "bbc", "xsum")
 
 
 
@@ -143,12 +145,22 @@ def main(argv=None) -> dict:
         f = list(KFold(args.folds, shuffle=True, random_state=seed).split(texts))
         repeated[seed] = float(macro_f1(Y, cv_predict(texts, labels, f, NewsEventTagger, classes)))
     print("tagger macro-F1 by fold seed:", {k: round(v, 3) for k, v in repeated.items()})
+    # by source: the held-out check singles out general news wires
+    groups = {"general news wires (ag_news, reuters, bbc, xsum)": WIRES,
+              **{src: (src,) for src in sorted({r["source"] for r in dev})}}
+    by_source = {}
+    for gname, members in groups.items():
+        idx = np.array([r["source"] in members for r in dev])
+        by_source[gname] = {"n": int(idx.sum()),
+                            "micro_f1": {k: float(micro_f1(Y[idx], P[idx])) for k, P in preds.items()},
+                            "macro_f1": {k: float(macro_f1(Y[idx], P[idx])) for k, P in preds.items()}}
     new, old = preds["tagger"], preds["keyword"]
     diff = bootstrap_ci(lambda i: macro_f1(Y[i], new[i]) - macro_f1(Y[i], old[i]), len(Y), n_boot=1000, seed=0)
     result: dict = {"dataset": "news_events_dev", "n": len(dev), "n_no_topic": int((~Y.any(1)).sum()),
                     "folds": args.folds, "classes": classes, "systems": systems,
                     "tagger_minus_keyword_macro_f1": diff.to_dict(),
                     "tagger_macro_f1_by_fold_seed": {str(k): v for k, v in repeated.items()},
+                    "by_source": by_source,
                     "tagger_macro_f1_mean_over_fold_seeds": float(np.mean(list(repeated.values())))}
 
     # real news with no topic: BBC non-political articles that are not in the dev set
@@ -282,6 +294,14 @@ def render_md(r: dict) -> str:
     for c in r["classes"]:
         cells = [("-" if s["per_topic_f1"][c] is None else f"{s['per_topic_f1'][c]:.2f}") for s in r["systems"].values()]
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
+    if "by_source" in r:
+        names = list(r["systems"])
+        lines += ["", "By source (out-of-fold predictions of the same run; small groups, so read micro-F1 first):", "",
+                  "| source | n | " + " | ".join(f"micro-F1 {n}" for n in names) + " | "
+                  + " | ".join(f"macro-F1 {n}" for n in names) + " |", "|---|---|" + "---|" * (2 * len(names))]
+        for g, v in r["by_source"].items():
+            lines.append(f"| {g} | {v['n']} | " + " | ".join(f"{v['micro_f1'][n]:.3f}" for n in names) + " | "
+                         + " | ".join(f"{v['macro_f1'][n]:.3f}" for n in names) + " |")
     b = r["bbc_nonpolitical_no_topic_rate"]
     lines += ["", f"No-topic rate on {b['n']} non-political BBC articles (sport, business, tech, entertainment; "
               "not in the dev set), higher is better:", "", "| system | share with no topic [95% CI] |", "|---|---|"]

@@ -110,6 +110,33 @@ def test_fit_save_load_round_trip(tmp_path):
     np.testing.assert_allclose(back.predict_proba(texts[:3]), clf.predict_proba(texts[:3]), atol=1e-6)
 
 
+def test_weights_that_do_not_fit_the_code_are_refused_with_the_file_named(tmp_path):
+    import shutil
+
+    for ext in (".json", ".safetensors"):
+        shutil.copy(WEIGHTS_DIR / f"news_events{ext}", tmp_path / f"news_events{ext}")
+    meta = json.loads((tmp_path / "news_events.json").read_text())
+    meta["lex_vocab"] = meta["lex_vocab"][:-1]  # one term fewer than the lexical head's columns
+    (tmp_path / "news_events.json").write_text(json.dumps(meta))
+    with pytest.raises(ConfigError, match=r"news_events\.json.*lex_coef has .* columns.*train_tagger"):
+        NewsEventTagger(weights=str(tmp_path)).predict(["Troops clashed at the border."])
+
+
+def test_lexical_head_reads_words_and_ignores_unknown_text():
+    from newsml.classify.tagger import fit_lexical_head, lexical_logits
+
+    texts = ["the embassy summoned the envoy", "envoy summoned over remarks", "shares rose", "the film opened",
+             "ministry summoned the ambassador", "rain fell"]
+    Y = np.array([[1], [1], [0], [0], [1], [0]])
+    head = fit_lexical_head(texts, Y)
+    L = lexical_logits(head, ["they summoned the envoy", "completely unrelated words"])
+    assert L[0, 0] > 0 and L[1, 0] == 0.0  # words carry evidence; no known word = no evidence either way
+    assert lexical_logits(head, ["completely unrelated words"], intercept=True)[0, 0] == pytest.approx(
+        float(head["intercept"][0]))
+    empty = fit_lexical_head(["alpha beta", "gamma delta"], np.array([[1], [0]]))  # no term in 2 texts
+    assert empty["vocab"] == [] and lexical_logits(empty, ["alpha"]).tolist() == [[0.0]]
+
+
 def test_errors_name_the_problem(tmp_path):
     with pytest.raises(InputError, match="not topics of taxonomy"):
         NewsEventTagger().fit(["a text", "another"], [["war"], []])
