@@ -75,6 +75,18 @@ def cv_predict(texts, labels, folds, make, classes) -> np.ndarray:
     return P
 
 
+def macro_by_fold_seed(texts, labels, Y, make, classes, n_folds: int, seed0_value: float,
+                       seeds: list[int]) -> dict[str, float]:
+    """CV macro-F1 of ``make`` for each KFold seed (seed 0's value is passed in, already scored)."""
+    from sklearn.model_selection import KFold
+
+    out = {"0": float(seed0_value)}
+    for seed in seeds:
+        folds = list(KFold(n_folds, shuffle=True, random_state=seed).split(texts))
+        out[str(seed)] = float(macro_f1(Y, cv_predict(texts, labels, folds, make, classes)))
+    return out
+
+
 def bbc_nonpolitical(n: int, exclude: set[str], seed: int = 13) -> list[dict]:
     rows = [r for r in read_jsonl(SHARED / "bbc_news_summary" / "bbc_news_summary.jsonl")
             if r["labels"][0] in NONPOL and r["id"] not in exclude]
@@ -140,10 +152,8 @@ def main(argv=None) -> dict:
     for name, s in systems.items():
         m, u = s["macro_f1"], s["micro_f1"]
         print(f"{name:42s} macro {m['value']:.3f} [{m['low']:.3f}, {m['high']:.3f}]  micro {u['value']:.3f}")
-    repeated = {0: systems["tagger"]["macro_f1"]["value"]}
-    for seed in args.fold_seeds:
-        f = list(KFold(args.folds, shuffle=True, random_state=seed).split(texts))
-        repeated[seed] = float(macro_f1(Y, cv_predict(texts, labels, f, NewsEventTagger, classes)))
+    repeated = macro_by_fold_seed(texts, labels, Y, NewsEventTagger, classes, args.folds,
+                                  systems["tagger"]["macro_f1"]["value"], args.fold_seeds)
     print("tagger macro-F1 by fold seed:", {k: round(v, 3) for k, v in repeated.items()})
     # by source: the held-out check singles out general news wires
     groups = {"general news wires (ag_news, reuters, bbc, xsum)": WIRES,
@@ -159,7 +169,7 @@ def main(argv=None) -> dict:
     result: dict = {"dataset": "news_events_dev", "n": len(dev), "n_no_topic": int((~Y.any(1)).sum()),
                     "folds": args.folds, "classes": classes, "systems": systems,
                     "tagger_minus_keyword_macro_f1": diff.to_dict(),
-                    "tagger_macro_f1_by_fold_seed": {str(k): v for k, v in repeated.items()},
+                    "tagger_macro_f1_by_fold_seed": repeated,
                     "by_source": by_source,
                     "tagger_macro_f1_mean_over_fold_seeds": float(np.mean(list(repeated.values())))}
 
@@ -241,11 +251,9 @@ def ablations(n_folds: int, fold_seeds: list[int]) -> dict:
     out["fold_seeds"] = fold_seeds
     for name, make in runs.items():
         out["systems"][name] = score(Y, cv_predict(texts, labels, folds, make, classes), classes)
-        by_seed = {0: out["systems"][name]["macro_f1"]["value"]}
-        for seed in fold_seeds[1:]:
-            f = list(KFold(n_folds, shuffle=True, random_state=seed).split(texts))
-            by_seed[seed] = float(macro_f1(Y, cv_predict(texts, labels, f, make, classes)))
-        out["systems"][name]["macro_f1_by_fold_seed"] = {str(k): v for k, v in by_seed.items()}
+        by_seed = macro_by_fold_seed(texts, labels, Y, make, classes, n_folds,
+                                     out["systems"][name]["macro_f1"]["value"], fold_seeds[1:])
+        out["systems"][name]["macro_f1_by_fold_seed"] = by_seed
         out["systems"][name]["macro_f1_mean_over_fold_seeds"] = float(np.mean(list(by_seed.values())))
         m = out["systems"][name]["macro_f1"]
         print(f"{name}: macro {m['value']:.3f} [{m['low']:.3f}, {m['high']:.3f}] by seed "

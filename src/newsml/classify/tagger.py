@@ -187,8 +187,8 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         Distant-supervision heads (one row per topic).
     lex_vocab_ : list of str
         Terms of the lexical head's TF-IDF vectorizer, in column order.
-    lex_idf_, lex_coef_, lex_intercept_ : ndarray
-        Its idf weights and per-topic heads (one row per topic).
+    lex_idf_, lex_coef_ : ndarray
+        Its idf weights and per-topic word weights (one row per topic).
     lex_scale_ : ndarray of shape (n_topics,)
         The per-topic shrink factors ``n / (n + lex_shrink)``.
     stack_coef_ : ndarray of shape (len(FEATURES),)
@@ -246,7 +246,6 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
             self.lex_scale_ = np.zeros(len(tax), dtype=np.float32)
             self.lex_vocab_, self.lex_idf_ = [], np.zeros(0, dtype=np.float32)
             self.lex_coef_ = np.zeros((len(tax), 0), dtype=np.float32)
-            self.lex_intercept_ = np.full(len(tax), -_CLIP, dtype=np.float32)
             # without trained weights: trust the zero-shot logit and the cues
             self.stack_coef_ = np.array([1.0 if f in ("zs_max", "cue") else 0.0 for f in FEATURES])
             self.topic_bias_ = np.zeros(len(tax))
@@ -317,8 +316,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
                 lex = fit_lexical_head([docs[i] for i in tr], Yt[tr], C=self.lex_C)
                 lex_oof[te] = lexical_logits(lex, [docs[i] for i in te]) * self._shrink(Yt[tr])
         lex = fit_lexical_head(docs, Yt, C=self.lex_C)
-        self.lex_vocab_, self.lex_idf_, self.lex_coef_, self.lex_intercept_ = (
-            lex["vocab"], lex["idf"], lex["coef"], lex["intercept"])
+        self.lex_vocab_, self.lex_idf_, self.lex_coef_ = lex["vocab"], lex["idf"], lex["coef"]
         self.lex_scale_ = self._shrink(Yt)
         F = self._features(views, lex=lex_oof)
         from newsml.classify.zeroshot import best_global_threshold, fit_combination
@@ -382,8 +380,7 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         return {"docs": docs, "asserted_text": asserted}
 
     def _lex_state(self) -> dict[str, Any]:
-        return {"vocab": self.lex_vocab_, "idf": self.lex_idf_, "coef": self.lex_coef_,
-                "intercept": self.lex_intercept_}
+        return {"vocab": self.lex_vocab_, "idf": self.lex_idf_, "coef": self.lex_coef_}
 
     def _features(self, views, lex: np.ndarray | None = None) -> np.ndarray:
         """Stacker features ``(n_texts, n_topics, len(FEATURES))`` over each topic's asserting sentences."""
@@ -443,7 +440,6 @@ class NewsEventTagger(TaxonomyBased, BaseClassifier):
         self.lex_vocab_ = [str(t) for t in scalars["lex_vocab"]]
         self.lex_idf_ = arrays["lex_idf"]
         self.lex_coef_ = arrays["lex_coef"]
-        self.lex_intercept_ = arrays["lex_intercept"]
         self.lex_scale_ = arrays["lex_scale"]
         if len(self.stack_coef_) != len(FEATURES) or self.lex_coef_.shape[1] != len(self.lex_vocab_):
             raise ValueError(f"stack_coef has {len(self.stack_coef_)} weights for {len(FEATURES)} features, or "
@@ -462,7 +458,6 @@ def _arrays(clf: NewsEventTagger) -> dict[str, np.ndarray]:
             "topic_threshold": np.asarray(clf.topic_threshold_, dtype=np.float64),
             "lex_idf": np.asarray(clf.lex_idf_, dtype=np.float32),
             "lex_coef": np.asarray(clf.lex_coef_, dtype=np.float32),
-            "lex_intercept": np.asarray(clf.lex_intercept_, dtype=np.float32),
             "lex_scale": np.asarray(clf.lex_scale_, dtype=np.float32)}
 
 
@@ -476,7 +471,8 @@ def save_shipped(clf: NewsEventTagger, info: dict[str, Any], folder: str | Path 
     meta = {"classes": [str(c) for c in clf.classes_], "features": FEATURES,
             "stack_coef": [round(float(x), 4) for x in clf.stack_coef_],
             "stack_intercept": float(clf.stack_intercept_), "threshold": float(clf.threshold_),
-            "lex_vocab": list(clf.lex_vocab_), "encoder": {"name": clf.encoder or "all-MiniLM-L6-v2", "backend": clf.backend, "quantize": clf.quantize},
+            "lex_vocab": list(clf.lex_vocab_),
+            "encoder": {"name": clf.encoder or "all-MiniLM-L6-v2", "backend": clf.backend, "quantize": clf.quantize},
             **info}
     save_file(_arrays(clf), str(folder / f"{name}.safetensors"))
     path = folder / f"{name}.json"
@@ -521,8 +517,10 @@ def strong_cue_matcher(tax, classes):
 def fit_lexical_head(texts: Sequence[str], Y: np.ndarray, C: float = 1.0) -> dict[str, Any]:
     """TF-IDF (:data:`LEX_VECTORIZER`) + one balanced logistic regression per column of ``Y``.
 
-    Returns ``{"vocab", "idf", "coef", "intercept"}`` (plain arrays, saved without pickling); a column
-    with no positive row gets a zero head at the lowest logit.
+    Returns ``{"vocab", "idf", "coef"}`` (plain lists and arrays, saved without pickling). The
+    regressions' intercepts are dropped: with a handful of positive texts an intercept is mostly the
+    topic's base rate, which the stacker's per-topic bias models. A column with no positive row gets
+    a zero head.
 
     >>> head = fit_lexical_head(["troops clashed at the border", "shares rose", "troops clashed again",
     ...                          "shares fell"], np.array([[1], [0], [1], [0]]))
@@ -532,43 +530,31 @@ def fit_lexical_head(texts: Sequence[str], Y: np.ndarray, C: float = 1.0) -> dic
     0.0
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+
+    from newsml.classify.tfidf import vectorizers_state
 
     vec = TfidfVectorizer(**LEX_VECTORIZER, dtype=np.float32)
     try:
         X = vec.fit_transform(list(texts))
     except ValueError:  # no term in at least min_df texts
-        return {"vocab": [], "idf": np.zeros(0, np.float32), "coef": np.zeros((Y.shape[1], 0), np.float32),
-                "intercept": np.full(Y.shape[1], -_CLIP, np.float32)}
-    coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
-    intercept = np.full(Y.shape[1], -_CLIP, dtype=np.float32)
-    for k in range(Y.shape[1]):
-        y = (np.asarray(Y)[:, k] > 0).astype(int)
-        if 0 < y.sum() < len(y):
-            lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(X, y)
-            coef[k], intercept[k] = lr.coef_[0], lr.intercept_[0]
-    terms = [""] * len(vec.vocabulary_)
-    for t, j in vec.vocabulary_.items():
-        terms[j] = t
-    return {"vocab": terms, "idf": vec.idf_.astype(np.float32), "coef": coef, "intercept": intercept}
+        return {"vocab": [], "idf": np.zeros(0, np.float32), "coef": np.zeros((Y.shape[1], 0), np.float32)}
+    coef, _ = fit_logreg_head(X, np.asarray(Y), multi_label=True, C=C, class_weight="balanced")
+    state, arrays = vectorizers_state([vec], prefix="lex")
+    return {"vocab": state["lex_vocab_0"], "idf": arrays["lex_idf_0"], "coef": coef}
 
 
-def lexical_logits(head: dict[str, Any], texts: Sequence[str], intercept: bool = False) -> np.ndarray:
-    """Logits ``(len(texts), n_topics)`` of a head from :func:`fit_lexical_head` (clipped).
-
-    Without ``intercept`` (the tagger's feature) only the words' evidence ``X @ coef.T`` is returned:
-    with a handful of positive texts the intercept is mostly the topic's base rate, which the
-    stacker's per-topic bias already models.
-    """
+def lexical_logits(head: dict[str, Any], texts: Sequence[str]) -> np.ndarray:
+    """The words' evidence ``X @ coef.T`` ``(len(texts), n_topics)`` of a :func:`fit_lexical_head` head, clipped."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    b = np.asarray(head["intercept"], dtype=np.float64) if intercept else np.zeros(len(head["intercept"]))
+    from newsml.classify.tfidf import restore_vectorizers
+
+    coef = np.asarray(head["coef"])
     if not len(head["vocab"]):
-        return np.tile(b, (len(texts), 1))
-    vec = TfidfVectorizer(**LEX_VECTORIZER, dtype=np.float32, vocabulary={t: j for j, t in enumerate(head["vocab"])})
-    vec.idf_ = np.asarray(head["idf"], dtype=np.float64)
-    X = vec.transform(list(texts))
-    return np.clip(np.asarray(X @ np.asarray(head["coef"]).T) + b, -_CLIP, _CLIP)
+        return np.zeros((len(texts), coef.shape[0]))
+    (vec,) = restore_vectorizers([TfidfVectorizer(**LEX_VECTORIZER, dtype=np.float32)],
+                                 {"lex_vocab_0": head["vocab"]}, {"lex_idf_0": head["idf"]}, prefix="lex")
+    return np.clip(np.asarray(vec.transform(list(texts)) @ coef.T), -_CLIP, _CLIP)
 
 
 def _weights_path(weights: str | None, taxonomy_name: str) -> Path | None:
